@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Imprimatur"
+admin.site.site_title = "Imprimatur"
+admin.site.index_title = "Drug information content"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("editorial.urls")),
+]

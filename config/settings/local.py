@@ -2,12 +2,20 @@
 
 import os
 
-os.environ.setdefault("SECRET_KEY", "insecure-local-development-key-not-for-production")
-os.environ.setdefault("DEBUG", "true")
+from config.settings.base import *  # noqa: F403
 
-from config.settings import *  # noqa: E402,F403
-
+DEBUG = True
+SECRET_KEY = os.environ.get("SECRET_KEY") or "insecure-local-development-key-not-for-production"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+
+# Plain http on 127.0.0.1: cookies must travel without TLS, and nothing redirects.
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = False
+SECURE_HSTS_PRELOAD = False
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

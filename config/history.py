@@ -1,0 +1,85 @@
+"""Who, when and why for every history record, in the admin and in commands alike.
+
+django-simple-history records the request's user by itself (its middleware); the
+reason for a change has to be asked for. The admin asks with a "Reason for this
+change" field; commands pass their reason and user to `save_with_history`.
+"""
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from simple_history.admin import SimpleHistoryAdmin
+
+
+def save_with_history(obj: models.Model, *, user: Any, reason: str) -> models.Model:
+    """Save `obj`, recording `user` and `reason` on the history record it writes."""
+    obj._history_user = user
+    obj._change_reason = reason
+    obj.save()
+    return obj
+
+
+def delete_with_history(obj: models.Model, *, user: Any, reason: str) -> None:
+    """Delete `obj`; its history keeps it, with `user` and `reason` on the last record."""
+    obj._history_user = user
+    obj._change_reason = reason
+    obj.delete()
+
+
+class ChangeReasonForm(forms.ModelForm):
+    """A model form that asks why; required when an existing record is edited."""
+
+    change_reason = forms.CharField(
+        label="Reason for this change",
+        max_length=100,
+        required=False,
+        help_text="Saved in the record's history, e.g. “Added a side effect from the new label”.",
+    )
+
+    def clean_change_reason(self) -> str:
+        reason = self.cleaned_data["change_reason"].strip()
+        if self.instance.pk and self.has_changed() and not reason:
+            raise forms.ValidationError("Say briefly why you are making this change.")
+        return reason
+
+
+class ChangeReasonAdminMixin:
+    """Writes the form's reason onto the history of the record and of its inline rows."""
+
+    form = ChangeReasonForm
+
+    def _change_reason(self, form: forms.Form, change: bool) -> str:
+        reason = form.cleaned_data.get("change_reason", "")
+        return reason or ("Edited in admin" if change else "Created in admin")
+
+    def save_model(self, request, obj, form, change) -> None:
+        obj._change_reason = self._change_reason(form, change)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        reason = self._change_reason(form, change)
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj._change_reason = reason
+            obj.delete()
+        for obj in instances:
+            obj._change_reason = reason
+            obj.save()
+        formset.save_m2m()
+
+    def delete_model(self, request, obj) -> None:
+        obj._change_reason = "Deleted in admin"
+        super().delete_model(request, obj)
+
+
+class HistoryAdmin(ChangeReasonAdminMixin, SimpleHistoryAdmin):
+    """Base for content admins: history with field changes, a reason for every edit."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history only hides its Revert button when reverting is disabled; a
+        # POST would still write the old version. Past versions are for reading.
+        if request.method != "GET":
+            raise PermissionDenied("Past versions are read-only.")
+        return super().history_form_view(request, object_id, version_id, extra_context)

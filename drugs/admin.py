@@ -1,0 +1,107 @@
+from django.contrib import admin
+
+from config.history import HistoryAdmin
+
+from .models import (
+    CancerType,
+    Drug,
+    DrugSection,
+    DrugSideEffect,
+    EditorialTeam,
+    MoreInformationLink,
+    Page,
+    PageReference,
+    SideEffectTerm,
+)
+
+
+@admin.register(CancerType)
+class CancerTypeAdmin(HistoryAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(SideEffectTerm)
+class SideEffectTermAdmin(HistoryAdmin):
+    list_display = ["name", "explanation"]
+    search_fields = ["name", "explanation"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class DrugSideEffectInline(admin.TabularInline):
+    model = DrugSideEffect
+    fields = ["group", "position", "term", "wording", "detail"]
+    autocomplete_fields = ["term"]
+    extra = 1
+
+
+@admin.register(Drug)
+class DrugAdmin(HistoryAdmin):
+    list_display = ["generic_name", "brand_names", "drug_class", "targets", "route"]
+    list_filter = ["drug_class", "route"]
+    search_fields = ["generic_name", "brand_names", "drug_class", "targets", "mechanism"]
+    prepopulated_fields = {"slug": ["generic_name"]}
+    fieldsets = [
+        (None, {"fields": ["generic_name", "slug", "brand_names", "change_reason"]}),
+        (
+            "What it is and how it works",
+            {"fields": ["drug_class", "targets", "mechanism"]},
+        ),
+        ("How it is taken", {"fields": ["administration", "route"]}),
+    ]
+    inlines = [DrugSideEffectInline]
+
+
+@admin.register(DrugSideEffect)
+class DrugSideEffectAdmin(HistoryAdmin):
+    """Side effects are edited inline on their drug; this view finds them across drugs."""
+
+    list_display = ["drug", "group", "position", "term", "wording", "detail"]
+    list_filter = ["group", "drug"]
+    search_fields = ["term__name", "wording", "detail", "drug__generic_name"]
+    autocomplete_fields = ["drug", "term"]
+    list_select_related = ["drug", "term"]
+
+
+@admin.register(EditorialTeam)
+class EditorialTeamAdmin(HistoryAdmin):
+    list_display = ["name"]
+
+    def has_add_permission(self, request) -> bool:
+        return super().has_add_permission(request) and not EditorialTeam.objects.exists()
+
+
+class DrugSectionInline(admin.StackedInline):
+    model = DrugSection
+    fields = ["position", "drug", "evidence", "indication"]
+    autocomplete_fields = ["drug"]
+    extra = 0
+
+
+class MoreInformationLinkInline(admin.TabularInline):
+    model = MoreInformationLink
+    fk_name = "page"
+    fields = ["position", "lead_in", "title", "target_page", "url"]
+    autocomplete_fields = ["target_page"]
+    extra = 0
+
+
+class PageReferenceInline(admin.TabularInline):
+    model = PageReference
+    fields = ["position", "citation"]
+    autocomplete_fields = ["citation"]
+    extra = 0
+
+
+@admin.register(Page)
+class PageAdmin(HistoryAdmin):
+    list_display = ["title", "cancer_type", "slug"]
+    list_filter = ["cancer_type"]
+    search_fields = ["title", "intro", "drug_sections__drug__generic_name"]
+    prepopulated_fields = {"slug": ["title"]}
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "cancer_type", "intro", "change_reason"]}),
+        ("More information", {"fields": ["more_information_heading"]}),
+    ]
+    inlines = [DrugSectionInline, MoreInformationLinkInline, PageReferenceInline]

@@ -1,0 +1,68 @@
+"""Roles are Django groups; this module is the one place that says what each may do.
+
+The workflow rules (who may submit, approve, publish) come with the review workflow;
+here are the model permissions each role needs to work in the admin.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+WRITER = "Writers"
+PHYSICIAN = "Physician reviewers"
+NURSE = "Oncology nurse reviewers"
+MANAGING_EDITOR = "Managing editors"
+
+CONTENT_MODELS = {
+    "drugs": [
+        "cancertype",
+        "sideeffectterm",
+        "drug",
+        "drugsideeffect",
+        "page",
+        "drugsection",
+        "moreinformationlink",
+        "pagereference",
+        "editorialteam",
+    ],
+    "references": ["citation"],
+}
+# Rows a page or drug is made of: editing the whole means removing some of them.
+PART_MODELS = {"drugsideeffect", "drugsection", "moreinformationlink", "pagereference"}
+EDITORIAL_MODELS = {"editorial": ["publication", "auditentry"]}
+
+
+def _codenames(models: dict[str, list[str]], actions: list[str]) -> list[tuple[str, str]]:
+    return [
+        (app, f"{action}_{model}")
+        for app, names in models.items()
+        for model in names
+        for action in actions
+        if action != "delete" or model in PART_MODELS
+    ]
+
+
+def role_permissions() -> dict[str, list[tuple[str, str]]]:
+    """Each role's (app label, codename) permissions."""
+    edit = _codenames(CONTENT_MODELS, ["view", "add", "change", "delete"])
+    view = _codenames(CONTENT_MODELS, ["view"]) + _codenames(EDITORIAL_MODELS, ["view"])
+    return {
+        WRITER: edit + _codenames(EDITORIAL_MODELS, ["view"]),
+        PHYSICIAN: view,
+        NURSE: view,
+        MANAGING_EDITOR: edit + _codenames(EDITORIAL_MODELS, ["view"]),
+    }
+
+
+@transaction.atomic
+def roles_sync() -> dict[str, Group]:
+    """Create each role's group and set its permissions to exactly `role_permissions()`."""
+    groups = {}
+    for name, codenames in role_permissions().items():
+        group, _ = Group.objects.get_or_create(name=name)
+        permissions = [
+            Permission.objects.get(content_type__app_label=app, codename=codename)
+            for app, codename in codenames
+        ]
+        group.permissions.set(permissions)
+        groups[name] = group
+    return groups

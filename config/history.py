@@ -45,10 +45,16 @@ class ChangeReasonForm(forms.ModelForm):
         return reason
 
 
+# An address typed without a scheme ("www.nccn.org/…") is taken to be https, as
+# Django 6 will do by default.
+URL_FIELD_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
+
+
 class ChangeReasonAdminMixin:
     """Writes the form's reason onto the history of the record and of its inline rows."""
 
     form = ChangeReasonForm
+    formfield_overrides = URL_FIELD_OVERRIDES
 
     def _change_reason(self, form: forms.Form, change: bool) -> str:
         reason = form.cleaned_data.get("change_reason", "")

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from config.history import HistoryAdmin
+from config.history import URL_FIELD_OVERRIDES, HistoryAdmin
 
 from .models import (
     CancerType,
@@ -83,6 +83,7 @@ class MoreInformationLinkInline(admin.TabularInline):
     model = MoreInformationLink
     fk_name = "page"
     fields = ["position", "lead_in", "title", "target_page", "url"]
+    formfield_overrides = URL_FIELD_OVERRIDES
     autocomplete_fields = ["target_page"]
     extra = 0
 

@@ -1,7 +1,9 @@
 """Pure text rules for drug content, shared by the admin and the publication snapshot."""
 
 
-def side_effect_text(*, term: str, explanation: str = "", wording: str = "", detail: str = "") -> str:
+def side_effect_text(
+    *, term: str, explanation: str = "", wording: str = "", detail: str = ""
+) -> str:
     """How one side effect reads in a drug's list.
 
     The drug's own wording replaces the term's name when given; otherwise the term's

@@ -32,7 +32,9 @@ class CancerType(models.Model):
 class SideEffectTerm(models.Model):
     """One side effect, named once and reused by every drug that can cause it."""
 
-    name = models.CharField(max_length=200, help_text="The term as it reads in a list, e.g. “nausea”.")
+    name = models.CharField(
+        max_length=200, help_text="The term as it reads in a list, e.g. “nausea”."
+    )
     slug = models.SlugField(max_length=200, unique=True)
     explanation = models.TextField(
         blank=True,
@@ -98,7 +100,9 @@ class Drug(models.Model):
     class Meta:
         ordering = ["generic_name"]
         constraints = [
-            models.UniqueConstraint(Lower("generic_name"), name="drugs_drug_unique_generic_name_ci"),
+            models.UniqueConstraint(
+                Lower("generic_name"), name="drugs_drug_unique_generic_name_ci"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -245,10 +249,12 @@ class MoreInformationLink(models.Model):
     page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="more_information_links")
     position = models.PositiveIntegerField(default=0)
     lead_in = models.CharField(
-        max_length=300, help_text="E.g. “To learn more about how targeted drugs are used "
-        "to treat cancer, see”."
+        max_length=300,
+        help_text="E.g. “To learn more about how targeted drugs are used to treat cancer, see”.",
     )
-    title = models.CharField(max_length=300, help_text="The linked title, e.g. “Targeted Cancer Therapy”.")
+    title = models.CharField(
+        max_length=300, help_text="The linked title, e.g. “Targeted Cancer Therapy”."
+    )
     target_page = models.ForeignKey(
         Page,
         on_delete=models.SET_NULL,
@@ -258,8 +264,11 @@ class MoreInformationLink(models.Model):
         help_text="A page of this site, or…",
     )
     url = models.URLField(
-        "external URL", max_length=500, blank=True, help_text="…an external address. "
-        "Leave both empty until the target is known: the title then shows unlinked."
+        "external URL",
+        max_length=500,
+        blank=True,
+        help_text="…an external address. "
+        "Leave both empty until the target is known: the title then shows unlinked.",
     )
     history = HistoricalRecords()
 

@@ -35,9 +35,7 @@ class AppendOnlyModel(models.Model):
 class PublicationQuerySet(models.QuerySet):
     def current(self) -> "PublicationQuerySet":
         """Each page's newest publication: what the public reads now."""
-        newest = Publication.objects.filter(page=OuterRef("page")).order_by(
-            "-published_at", "-pk"
-        )
+        newest = Publication.objects.filter(page=OuterRef("page")).order_by("-published_at", "-pk")
         return self.filter(pk=Subquery(newest.values("pk")[:1]))
 
 
@@ -66,9 +64,7 @@ class Publication(AppendOnlyModel):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    last_revised = models.DateField(
-        help_text="When the content the public reads last changed."
-    )
+    last_revised = models.DateField(help_text="When the content the public reads last changed.")
 
     objects = PublicationQuerySet.as_manager()
 
@@ -98,9 +94,7 @@ class AuditEntry(AppendOnlyModel):
         IMPORT = "import", "Imported"
 
     action = models.CharField(max_length=30, choices=Action.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField()
     page = models.ForeignKey(
         Page, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_entries"

@@ -170,7 +170,11 @@ PAGE = {
 
 # What is true of each drug for this page's cancer only.
 DRUG_SECTIONS = [
-    {"drug": "sunitinib", "evidence": "It has been shown to help slow tumor growth.", "indication": ""},
+    {
+        "drug": "sunitinib",
+        "evidence": "It has been shown to help slow tumor growth.",
+        "indication": "",
+    },
     {
         "drug": "everolimus",
         "evidence": "It has been shown to help treat advanced pancreatic NETs.",

@@ -10,6 +10,7 @@ import hashlib
 import json
 from collections import defaultdict
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.db import models
 from django.db.models import Max, Prefetch
@@ -94,9 +95,16 @@ def _drug_content(drug: Drug) -> dict[str, Any]:
     }
 
 
+def safe_href(url: str) -> str:
+    """`url` if a reader's browser may follow it (http, https or a path here), else ''."""
+    if url.startswith("/") and not url.startswith("//"):
+        return url
+    return url if urlsplit(url).scheme.lower() in {"http", "https"} else ""
+
+
 def _link_target(link: MoreInformationLink) -> dict[str, str]:
     if link.url:
-        return {"url": link.url}
+        return {"url": safe_href(link.url)}
     if link.target_page_id:
         # Only a published page is a target a reader can follow.
         current = Publication.objects.current().filter(page_id=link.target_page_id).first()
@@ -170,9 +178,7 @@ def content_hash(content: dict[str, Any]) -> str:
 
 def render_page_body(content: dict[str, Any]) -> str:
     """The page body's HTML, rendered with autoescaping from the snapshot alone."""
-    references = [
-        format_citation_html(citation_from_content(ref)) for ref in content["references"]
-    ]
+    references = [format_citation_html(citation_from_content(ref)) for ref in content["references"]]
     html = render_to_string("editorial/page_body.html", {"page": content, "references": references})
     return "\n".join(line for line in html.splitlines() if line.strip())
 
@@ -209,5 +215,7 @@ def page_manifest(page: Page) -> list[dict[str, Any]]:
             .order_by("id")
         )
         label = model._meta.label_lower
-        manifest.extend({"model": label, "pk": row["id"], "history_id": row["history_id"]} for row in latest)
+        manifest.extend(
+            {"model": label, "pk": row["id"], "history_id": row["history_id"]} for row in latest
+        )
     return sorted(manifest, key=lambda row: (row["model"], row["pk"]))

@@ -7,9 +7,11 @@ from .models import Publication
 
 
 def page_list(request: HttpRequest) -> HttpResponse:
-    publications = Publication.objects.current().only(
-        "slug", "title", "last_revised", "published_at"
-    ).order_by("title")
+    publications = (
+        Publication.objects.current()
+        .only("slug", "title", "last_revised", "published_at")
+        .order_by("title")
+    )
     return render(request, "editorial/page_list.html", {"publications": publications})
 
 

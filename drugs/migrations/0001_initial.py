@@ -8,349 +8,1000 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('references', '0001_initial'),
+        ("references", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CancerType',
+            name="CancerType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('slug', models.SlugField(max_length=200, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True)),
+                ("slug", models.SlugField(max_length=200, unique=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Drug',
+            name="Drug",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('generic_name', models.CharField(max_length=200)),
-                ('slug', models.SlugField(max_length=200, unique=True)),
-                ('brand_names', models.CharField(blank=True, help_text='Brand names, separated by commas, e.g. “Sutent”.', max_length=300)),
-                ('drug_class', models.CharField(blank=True, help_text="The class in the content's own words, e.g. “HIF inhibitor”. Leave empty where the content names none.", max_length=200, verbose_name='drug class')),
-                ('targets', models.CharField(blank=True, help_text='What the drug blocks, in short, e.g. “mTOR” or “several tyrosine kinases”.', max_length=300, verbose_name='what it blocks')),
-                ('mechanism', models.TextField(blank=True, help_text='The paragraph on how the drug works, as readers see it.', verbose_name='how it works')),
-                ('administration', models.TextField(blank=True, help_text='How the drug is taken, e.g. “This drug is taken as a pill once a day.”', verbose_name='how it is taken')),
-                ('route', models.CharField(blank=True, help_text="The form or route in the content's own words, e.g. “pill”.", max_length=100, verbose_name='form taken')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("generic_name", models.CharField(max_length=200)),
+                ("slug", models.SlugField(max_length=200, unique=True)),
+                (
+                    "brand_names",
+                    models.CharField(
+                        blank=True,
+                        help_text="Brand names, separated by commas, e.g. “Sutent”.",
+                        max_length=300,
+                    ),
+                ),
+                (
+                    "drug_class",
+                    models.CharField(
+                        blank=True,
+                        help_text="The class in the content's own words, e.g. “HIF inhibitor”. Leave empty where the content names none.",
+                        max_length=200,
+                        verbose_name="drug class",
+                    ),
+                ),
+                (
+                    "targets",
+                    models.CharField(
+                        blank=True,
+                        help_text="What the drug blocks, in short, e.g. “mTOR” or “several tyrosine kinases”.",
+                        max_length=300,
+                        verbose_name="what it blocks",
+                    ),
+                ),
+                (
+                    "mechanism",
+                    models.TextField(
+                        blank=True,
+                        help_text="The paragraph on how the drug works, as readers see it.",
+                        verbose_name="how it works",
+                    ),
+                ),
+                (
+                    "administration",
+                    models.TextField(
+                        blank=True,
+                        help_text="How the drug is taken, e.g. “This drug is taken as a pill once a day.”",
+                        verbose_name="how it is taken",
+                    ),
+                ),
+                (
+                    "route",
+                    models.CharField(
+                        blank=True,
+                        help_text="The form or route in the content's own words, e.g. “pill”.",
+                        max_length=100,
+                        verbose_name="form taken",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['generic_name'],
-                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('generic_name'), name='drugs_drug_unique_generic_name_ci')],
+                "ordering": ["generic_name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        django.db.models.functions.text.Lower("generic_name"),
+                        name="drugs_drug_unique_generic_name_ci",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='EditorialTeam',
+            name="EditorialTeam",
             fields=[
-                ('id', models.PositiveSmallIntegerField(default=1, editable=False, primary_key=True, serialize=False)),
-                ('name', models.CharField(max_length=200)),
-                ('description', models.TextField()),
+                (
+                    "id",
+                    models.PositiveSmallIntegerField(
+                        default=1, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("description", models.TextField()),
             ],
             options={
-                'verbose_name': 'editorial team attribution',
-                'verbose_name_plural': 'editorial team attribution',
-                'constraints': [models.CheckConstraint(condition=models.Q(('id', 1)), name='drugs_editorialteam_singleton')],
+                "verbose_name": "editorial team attribution",
+                "verbose_name_plural": "editorial team attribution",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("id", 1)), name="drugs_editorialteam_singleton"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalCancerType',
+            name="HistoricalCancerType",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(db_index=True, max_length=200)),
-                ('slug', models.SlugField(max_length=200)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(db_index=True, max_length=200)),
+                ("slug", models.SlugField(max_length=200)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical cancer type',
-                'verbose_name_plural': 'historical cancer types',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalDrug',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('generic_name', models.CharField(max_length=200)),
-                ('slug', models.SlugField(max_length=200)),
-                ('brand_names', models.CharField(blank=True, help_text='Brand names, separated by commas, e.g. “Sutent”.', max_length=300)),
-                ('drug_class', models.CharField(blank=True, help_text="The class in the content's own words, e.g. “HIF inhibitor”. Leave empty where the content names none.", max_length=200, verbose_name='drug class')),
-                ('targets', models.CharField(blank=True, help_text='What the drug blocks, in short, e.g. “mTOR” or “several tyrosine kinases”.', max_length=300, verbose_name='what it blocks')),
-                ('mechanism', models.TextField(blank=True, help_text='The paragraph on how the drug works, as readers see it.', verbose_name='how it works')),
-                ('administration', models.TextField(blank=True, help_text='How the drug is taken, e.g. “This drug is taken as a pill once a day.”', verbose_name='how it is taken')),
-                ('route', models.CharField(blank=True, help_text="The form or route in the content's own words, e.g. “pill”.", max_length=100, verbose_name='form taken')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'historical drug',
-                'verbose_name_plural': 'historical drugs',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalEditorialTeam',
-            fields=[
-                ('id', models.PositiveSmallIntegerField(db_index=True, default=1, editable=False)),
-                ('name', models.CharField(max_length=200)),
-                ('description', models.TextField()),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'historical editorial team attribution',
-                'verbose_name_plural': 'historical editorial team attribution',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalPage',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('title', models.CharField(max_length=300)),
-                ('slug', models.SlugField(help_text="The page's address.", max_length=200)),
-                ('intro', models.TextField(help_text='One or more paragraphs, separated by a blank line.', verbose_name='introduction')),
-                ('more_information_heading', models.CharField(blank=True, max_length=200, verbose_name='“More information” heading')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('cancer_type', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='drugs.cancertype')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'historical page',
-                'verbose_name_plural': 'historical pages',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalSideEffectTerm',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(help_text='The term as it reads in a list, e.g. “nausea”.', max_length=200)),
-                ('slug', models.SlugField(max_length=200)),
-                ('explanation', models.TextField(blank=True, help_text='A plain-language explanation, shown wherever the term appears. Leave empty unless the content gives one.')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'verbose_name': 'historical side-effect term',
-                'verbose_name_plural': 'historical side-effect terms',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical cancer type",
+                "verbose_name_plural": "historical cancer types",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Page',
+            name="HistoricalDrug",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300)),
-                ('slug', models.SlugField(help_text="The page's address.", max_length=200, unique=True)),
-                ('intro', models.TextField(help_text='One or more paragraphs, separated by a blank line.', verbose_name='introduction')),
-                ('more_information_heading', models.CharField(blank=True, max_length=200, verbose_name='“More information” heading')),
-                ('cancer_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='pages', to='drugs.cancertype')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("generic_name", models.CharField(max_length=200)),
+                ("slug", models.SlugField(max_length=200)),
+                (
+                    "brand_names",
+                    models.CharField(
+                        blank=True,
+                        help_text="Brand names, separated by commas, e.g. “Sutent”.",
+                        max_length=300,
+                    ),
+                ),
+                (
+                    "drug_class",
+                    models.CharField(
+                        blank=True,
+                        help_text="The class in the content's own words, e.g. “HIF inhibitor”. Leave empty where the content names none.",
+                        max_length=200,
+                        verbose_name="drug class",
+                    ),
+                ),
+                (
+                    "targets",
+                    models.CharField(
+                        blank=True,
+                        help_text="What the drug blocks, in short, e.g. “mTOR” or “several tyrosine kinases”.",
+                        max_length=300,
+                        verbose_name="what it blocks",
+                    ),
+                ),
+                (
+                    "mechanism",
+                    models.TextField(
+                        blank=True,
+                        help_text="The paragraph on how the drug works, as readers see it.",
+                        verbose_name="how it works",
+                    ),
+                ),
+                (
+                    "administration",
+                    models.TextField(
+                        blank=True,
+                        help_text="How the drug is taken, e.g. “This drug is taken as a pill once a day.”",
+                        verbose_name="how it is taken",
+                    ),
+                ),
+                (
+                    "route",
+                    models.CharField(
+                        blank=True,
+                        help_text="The form or route in the content's own words, e.g. “pill”.",
+                        max_length=100,
+                        verbose_name="form taken",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['title'],
-            },
-        ),
-        migrations.CreateModel(
-            name='HistoricalPageReference',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('citation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='references.citation')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('page', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='drugs.page')),
-            ],
-            options={
-                'verbose_name': 'historical page reference',
-                'verbose_name_plural': 'historical page references',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalMoreInformationLink',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('lead_in', models.CharField(help_text='E.g. “To learn more about how targeted drugs are used to treat cancer, see”.', max_length=300)),
-                ('title', models.CharField(help_text='The linked title, e.g. “Targeted Cancer Therapy”.', max_length=300)),
-                ('url', models.URLField(blank=True, help_text='…an external address. Leave both empty until the target is known: the title then shows unlinked.', max_length=500, verbose_name='external URL')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('page', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='drugs.page')),
-                ('target_page', models.ForeignKey(blank=True, db_constraint=False, help_text='A page of this site, or…', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='drugs.page')),
-            ],
-            options={
-                'verbose_name': 'historical “More information” link',
-                'verbose_name_plural': 'historical “More information” links',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalDrugSection',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('evidence', models.TextField(blank=True, help_text='Sentences read after how the drug works, e.g. “It has been shown to help treat advanced pancreatic NETs.”', verbose_name='evidence for this cancer')),
-                ('indication', models.TextField(blank=True, help_text='Paragraphs read after how the drug is taken, e.g. who it can be used for.', verbose_name='use in this cancer')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('drug', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='drugs.drug')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('page', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='drugs.page')),
-            ],
-            options={
-                'verbose_name': 'historical drug section',
-                'verbose_name_plural': 'historical drug sections',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='SideEffectTerm',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='The term as it reads in a list, e.g. “nausea”.', max_length=200)),
-                ('slug', models.SlugField(max_length=200, unique=True)),
-                ('explanation', models.TextField(blank=True, help_text='A plain-language explanation, shown wherever the term appears. Leave empty unless the content gives one.')),
-            ],
-            options={
-                'verbose_name': 'side-effect term',
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='drugs_sideeffectterm_unique_name_ci')],
-            },
-        ),
-        migrations.CreateModel(
-            name='HistoricalDrugSideEffect',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('group', models.CharField(choices=[('common', 'Common'), ('other', 'Other possible'), ('serious', 'Less common but serious')], max_length=20)),
-                ('position', models.PositiveIntegerField(default=0, help_text='Order within the group.')),
-                ('wording', models.CharField(blank=True, help_text="How this drug's text names the effect, if not the term itself, e.g. “low red blood cell counts (anemia)”.", max_length=300)),
-                ('detail', models.CharField(blank=True, help_text='What follows the name, as written: “(usually in the legs)” in brackets, or a clause such as “which might require blood transfusions”.', max_length=300)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('drug', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='drugs.drug')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('term', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='drugs.sideeffectterm')),
-            ],
-            options={
-                'verbose_name': 'historical side effect',
-                'verbose_name_plural': 'historical side effects',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical drug",
+                "verbose_name_plural": "historical drugs",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='MoreInformationLink',
+            name="HistoricalEditorialTeam",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('lead_in', models.CharField(help_text='E.g. “To learn more about how targeted drugs are used to treat cancer, see”.', max_length=300)),
-                ('title', models.CharField(help_text='The linked title, e.g. “Targeted Cancer Therapy”.', max_length=300)),
-                ('url', models.URLField(blank=True, help_text='…an external address. Leave both empty until the target is known: the title then shows unlinked.', max_length=500, verbose_name='external URL')),
-                ('page', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='more_information_links', to='drugs.page')),
-                ('target_page', models.ForeignKey(blank=True, help_text='A page of this site, or…', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='drugs.page')),
+                ("id", models.PositiveSmallIntegerField(db_index=True, default=1, editable=False)),
+                ("name", models.CharField(max_length=200)),
+                ("description", models.TextField()),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '“More information” link',
-                'ordering': ['page_id', 'position', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('target_page__isnull', True), ('url', ''), _connector='OR'), name='drugs_moreinformationlink_one_target')],
+                "verbose_name": "historical editorial team attribution",
+                "verbose_name_plural": "historical editorial team attribution",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalPage",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                ("slug", models.SlugField(help_text="The page's address.", max_length=200)),
+                (
+                    "intro",
+                    models.TextField(
+                        help_text="One or more paragraphs, separated by a blank line.",
+                        verbose_name="introduction",
+                    ),
+                ),
+                (
+                    "more_information_heading",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="“More information” heading"
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "cancer_type",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="drugs.cancertype",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical page",
+                "verbose_name_plural": "historical pages",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalSideEffectTerm",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="The term as it reads in a list, e.g. “nausea”.", max_length=200
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=200)),
+                (
+                    "explanation",
+                    models.TextField(
+                        blank=True,
+                        help_text="A plain-language explanation, shown wherever the term appears. Leave empty unless the content gives one.",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical side-effect term",
+                "verbose_name_plural": "historical side-effect terms",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="Page",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                (
+                    "slug",
+                    models.SlugField(help_text="The page's address.", max_length=200, unique=True),
+                ),
+                (
+                    "intro",
+                    models.TextField(
+                        help_text="One or more paragraphs, separated by a blank line.",
+                        verbose_name="introduction",
+                    ),
+                ),
+                (
+                    "more_information_heading",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="“More information” heading"
+                    ),
+                ),
+                (
+                    "cancer_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="pages",
+                        to="drugs.cancertype",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["title"],
             },
         ),
         migrations.CreateModel(
-            name='DrugSection',
+            name="HistoricalPageReference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('evidence', models.TextField(blank=True, help_text='Sentences read after how the drug works, e.g. “It has been shown to help treat advanced pancreatic NETs.”', verbose_name='evidence for this cancer')),
-                ('indication', models.TextField(blank=True, help_text='Paragraphs read after how the drug is taken, e.g. who it can be used for.', verbose_name='use in this cancer')),
-                ('drug', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sections', to='drugs.drug')),
-                ('page', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='drug_sections', to='drugs.page')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "citation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="references.citation",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "page",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="drugs.page",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'drug section',
-                'ordering': ['page_id', 'position', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('page', 'drug'), name='drugs_drugsection_unique_drug')],
+                "verbose_name": "historical page reference",
+                "verbose_name_plural": "historical page references",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalMoreInformationLink",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "lead_in",
+                    models.CharField(
+                        help_text="E.g. “To learn more about how targeted drugs are used to treat cancer, see”.",
+                        max_length=300,
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        help_text="The linked title, e.g. “Targeted Cancer Therapy”.",
+                        max_length=300,
+                    ),
+                ),
+                (
+                    "url",
+                    models.URLField(
+                        blank=True,
+                        help_text="…an external address. Leave both empty until the target is known: the title then shows unlinked.",
+                        max_length=500,
+                        verbose_name="external URL",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "page",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="drugs.page",
+                    ),
+                ),
+                (
+                    "target_page",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="A page of this site, or…",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="drugs.page",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical “More information” link",
+                "verbose_name_plural": "historical “More information” links",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalDrugSection",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "evidence",
+                    models.TextField(
+                        blank=True,
+                        help_text="Sentences read after how the drug works, e.g. “It has been shown to help treat advanced pancreatic NETs.”",
+                        verbose_name="evidence for this cancer",
+                    ),
+                ),
+                (
+                    "indication",
+                    models.TextField(
+                        blank=True,
+                        help_text="Paragraphs read after how the drug is taken, e.g. who it can be used for.",
+                        verbose_name="use in this cancer",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "drug",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="drugs.drug",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "page",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="drugs.page",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "historical drug section",
+                "verbose_name_plural": "historical drug sections",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="SideEffectTerm",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="The term as it reads in a list, e.g. “nausea”.", max_length=200
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=200, unique=True)),
+                (
+                    "explanation",
+                    models.TextField(
+                        blank=True,
+                        help_text="A plain-language explanation, shown wherever the term appears. Leave empty unless the content gives one.",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "side-effect term",
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        django.db.models.functions.text.Lower("name"),
+                        name="drugs_sideeffectterm_unique_name_ci",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PageReference',
+            name="HistoricalDrugSideEffect",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('citation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='page_uses', to='references.citation')),
-                ('page', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='references', to='drugs.page')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "group",
+                    models.CharField(
+                        choices=[
+                            ("common", "Common"),
+                            ("other", "Other possible"),
+                            ("serious", "Less common but serious"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "position",
+                    models.PositiveIntegerField(default=0, help_text="Order within the group."),
+                ),
+                (
+                    "wording",
+                    models.CharField(
+                        blank=True,
+                        help_text="How this drug's text names the effect, if not the term itself, e.g. “low red blood cell counts (anemia)”.",
+                        max_length=300,
+                    ),
+                ),
+                (
+                    "detail",
+                    models.CharField(
+                        blank=True,
+                        help_text="What follows the name, as written: “(usually in the legs)” in brackets, or a clause such as “which might require blood transfusions”.",
+                        max_length=300,
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "drug",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="drugs.drug",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "term",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="drugs.sideeffectterm",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'page reference',
-                'ordering': ['page_id', 'position', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('page', 'citation'), name='drugs_pagereference_unique_citation')],
+                "verbose_name": "historical side effect",
+                "verbose_name_plural": "historical side effects",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="MoreInformationLink",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "lead_in",
+                    models.CharField(
+                        help_text="E.g. “To learn more about how targeted drugs are used to treat cancer, see”.",
+                        max_length=300,
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        help_text="The linked title, e.g. “Targeted Cancer Therapy”.",
+                        max_length=300,
+                    ),
+                ),
+                (
+                    "url",
+                    models.URLField(
+                        blank=True,
+                        help_text="…an external address. Leave both empty until the target is known: the title then shows unlinked.",
+                        max_length=500,
+                        verbose_name="external URL",
+                    ),
+                ),
+                (
+                    "page",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="more_information_links",
+                        to="drugs.page",
+                    ),
+                ),
+                (
+                    "target_page",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="A page of this site, or…",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="drugs.page",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "“More information” link",
+                "ordering": ["page_id", "position", "id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("target_page__isnull", True), ("url", ""), _connector="OR"
+                        ),
+                        name="drugs_moreinformationlink_one_target",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='DrugSideEffect',
+            name="DrugSection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('group', models.CharField(choices=[('common', 'Common'), ('other', 'Other possible'), ('serious', 'Less common but serious')], max_length=20)),
-                ('position', models.PositiveIntegerField(default=0, help_text='Order within the group.')),
-                ('wording', models.CharField(blank=True, help_text="How this drug's text names the effect, if not the term itself, e.g. “low red blood cell counts (anemia)”.", max_length=300)),
-                ('detail', models.CharField(blank=True, help_text='What follows the name, as written: “(usually in the legs)” in brackets, or a clause such as “which might require blood transfusions”.', max_length=300)),
-                ('drug', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='side_effects', to='drugs.drug')),
-                ('term', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='drug_uses', to='drugs.sideeffectterm')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "evidence",
+                    models.TextField(
+                        blank=True,
+                        help_text="Sentences read after how the drug works, e.g. “It has been shown to help treat advanced pancreatic NETs.”",
+                        verbose_name="evidence for this cancer",
+                    ),
+                ),
+                (
+                    "indication",
+                    models.TextField(
+                        blank=True,
+                        help_text="Paragraphs read after how the drug is taken, e.g. who it can be used for.",
+                        verbose_name="use in this cancer",
+                    ),
+                ),
+                (
+                    "drug",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sections",
+                        to="drugs.drug",
+                    ),
+                ),
+                (
+                    "page",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="drug_sections",
+                        to="drugs.page",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'side effect',
-                'ordering': ['drug_id', 'group', 'position', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('drug', 'group', 'term'), name='drugs_drugsideeffect_unique_term_per_group')],
+                "verbose_name": "drug section",
+                "ordering": ["page_id", "position", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("page", "drug"), name="drugs_drugsection_unique_drug"
+                    )
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="PageReference",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "citation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="page_uses",
+                        to="references.citation",
+                    ),
+                ),
+                (
+                    "page",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="references",
+                        to="drugs.page",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "page reference",
+                "ordering": ["page_id", "position", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("page", "citation"), name="drugs_pagereference_unique_citation"
+                    )
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="DrugSideEffect",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "group",
+                    models.CharField(
+                        choices=[
+                            ("common", "Common"),
+                            ("other", "Other possible"),
+                            ("serious", "Less common but serious"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "position",
+                    models.PositiveIntegerField(default=0, help_text="Order within the group."),
+                ),
+                (
+                    "wording",
+                    models.CharField(
+                        blank=True,
+                        help_text="How this drug's text names the effect, if not the term itself, e.g. “low red blood cell counts (anemia)”.",
+                        max_length=300,
+                    ),
+                ),
+                (
+                    "detail",
+                    models.CharField(
+                        blank=True,
+                        help_text="What follows the name, as written: “(usually in the legs)” in brackets, or a clause such as “which might require blood transfusions”.",
+                        max_length=300,
+                    ),
+                ),
+                (
+                    "drug",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="side_effects",
+                        to="drugs.drug",
+                    ),
+                ),
+                (
+                    "term",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="drug_uses",
+                        to="drugs.sideeffectterm",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "side effect",
+                "ordering": ["drug_id", "group", "position", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("drug", "group", "term"),
+                        name="drugs_drugsideeffect_unique_term_per_group",
+                    )
+                ],
             },
         ),
     ]

@@ -6,58 +6,139 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('drugs', '0001_initial'),
+        ("drugs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Publication',
+            name="Publication",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(help_text="The page's address when published.", max_length=200)),
-                ('title', models.CharField(max_length=300)),
-                ('content', models.JSONField(help_text='The page with the drug, side-effect and reference data it showed.')),
-                ('html', models.TextField(help_text='The page body as rendered at publication.')),
-                ('content_hash', models.CharField(help_text='SHA-256 of the public content: equal content, equal hash.', max_length=64)),
-                ('manifest', models.JSONField(help_text='The history record of every row the snapshot was built from.')),
-                ('origin', models.CharField(choices=[('imported', 'Imported: approved before this system'), ('reviewed', 'Published after review')], max_length=20)),
-                ('published_at', models.DateTimeField()),
-                ('last_revised', models.DateField(help_text='When the content the public reads last changed.')),
-                ('page', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='publications', to='drugs.page')),
-                ('published_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="The page's address when published.", max_length=200
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                (
+                    "content",
+                    models.JSONField(
+                        help_text="The page with the drug, side-effect and reference data it showed."
+                    ),
+                ),
+                ("html", models.TextField(help_text="The page body as rendered at publication.")),
+                (
+                    "content_hash",
+                    models.CharField(
+                        help_text="SHA-256 of the public content: equal content, equal hash.",
+                        max_length=64,
+                    ),
+                ),
+                (
+                    "manifest",
+                    models.JSONField(
+                        help_text="The history record of every row the snapshot was built from."
+                    ),
+                ),
+                (
+                    "origin",
+                    models.CharField(
+                        choices=[
+                            ("imported", "Imported: approved before this system"),
+                            ("reviewed", "Published after review"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("published_at", models.DateTimeField()),
+                (
+                    "last_revised",
+                    models.DateField(help_text="When the content the public reads last changed."),
+                ),
+                (
+                    "page",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="publications",
+                        to="drugs.page",
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-published_at', '-pk'],
+                "ordering": ["-published_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('import', 'Imported')], max_length=30)),
-                ('at', models.DateTimeField()),
-                ('comment', models.TextField(blank=True)),
-                ('actor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('page', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='audit_entries', to='drugs.page')),
-                ('publication', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='editorial.publication')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("action", models.CharField(choices=[("import", "Imported")], max_length=30)),
+                ("at", models.DateTimeField()),
+                ("comment", models.TextField(blank=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "page",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="audit_entries",
+                        to="drugs.page",
+                    ),
+                ),
+                (
+                    "publication",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="editorial.publication",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'audit entry',
-                'verbose_name_plural': 'audit trail',
-                'ordering': ['-at', '-pk'],
+                "verbose_name": "audit entry",
+                "verbose_name_plural": "audit trail",
+                "ordering": ["-at", "-pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='publication',
-            index=models.Index(fields=['page', '-published_at'], name='editorial_pub_page_newest'),
+            model_name="publication",
+            index=models.Index(fields=["page", "-published_at"], name="editorial_pub_page_newest"),
         ),
         migrations.AddIndex(
-            model_name='publication',
-            index=models.Index(fields=['slug'], name='editorial_pub_slug'),
+            model_name="publication",
+            index=models.Index(fields=["slug"], name="editorial_pub_slug"),
         ),
     ]

@@ -1,0 +1,53 @@
+"""Personas and the canonical content: the seed page, imported and published."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from editorial import roles
+from editorial.importing import seed_import
+from editorial.models import Publication
+
+
+def _member(username: str, role: str, **extra):
+    groups = roles.roles_sync()
+    user = get_user_model().objects.create_user(
+        username=username, password=f"{username}-password", is_staff=True, **extra
+    )
+    user.groups.add(groups[role])
+    return user
+
+
+@pytest.fixture
+def writer(db):
+    return _member("writer", roles.WRITER, first_name="Wren", last_name="Writer")
+
+
+@pytest.fixture
+def physician(db):
+    return _member("physician", roles.PHYSICIAN, first_name="Paula", last_name="Physician")
+
+
+@pytest.fixture
+def nurse(db):
+    return _member("nurse", roles.NURSE, first_name="Nina", last_name="Nurse")
+
+
+@pytest.fixture
+def managing_editor(db):
+    return _member("editor", roles.MANAGING_EDITOR, first_name="Mara", last_name="Editor")
+
+
+@pytest.fixture
+def seed_publication(db) -> Publication:
+    """The seed page, loaded and published as imported content."""
+    return seed_import()
+
+
+@pytest.fixture
+def seed_page(seed_publication):
+    return seed_publication.page
+
+
+@pytest.fixture
+def seed_url(seed_publication) -> str:
+    return seed_publication.get_absolute_url()

@@ -1,0 +1,68 @@
+"""Production settings are safe by default; local ones only relax what plain http needs."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from editorial import roles
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings.production", **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_settings_pass_the_deployment_checklist():
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY="k3Jx9v!Qm2#Lp8Zr5Wt1Yb7Nc4Hd6Fg0Sa-Ue3Io9Pl2Kj5Mn8Bv1Cx4Zq7Wr0Ty",
+        ALLOWED_HOSTS="drugs.example.org",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_settings_refuse_to_start_without_a_secret_key():
+    result = manage("check")
+    assert result.returncode != 0
+    assert "Set SECRET_KEY in the environment" in result.stderr
+
+
+def test_demo_users_are_refused_with_debug_off(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="known passwords"):
+        call_command("create_demo_users")
+
+
+def test_demo_users_exist_for_every_role_and_can_log_in(db, settings, client, capsys):
+    settings.DEBUG = True
+    call_command("create_demo_users")
+    output = capsys.readouterr().out
+    for role in role_names():
+        assert role in output
+    assert client.login(username="physician", password="demo-physician-pass")
+
+
+def role_names() -> list[str]:
+    return [roles.WRITER, roles.PHYSICIAN, roles.NURSE, roles.MANAGING_EDITOR]
+
+
+def test_no_demo_users_exist_unless_asked_for(seed_publication, django_user_model):
+    assert not django_user_model.objects.filter(username__in=["writer", "editor"]).exists()

@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 
 def save_with_history(obj: models.Model, *, user: Any, reason: str) -> models.Model:
@@ -81,7 +82,45 @@ class ChangeReasonAdminMixin:
 
 
 class HistoryAdmin(ChangeReasonAdminMixin, SimpleHistoryAdmin):
-    """Base for content admins: history with field changes, a reason for every edit."""
+    """Base for content admins: history with field changes, a reason for every edit.
+
+    `history_parts` names the inline models edited with this one, as (model, foreign
+    key) pairs; their changes are listed under the record's own history, since an
+    editor thinks of a drug's side effects as part of the drug.
+    """
+
+    object_history_template = "admin/history_with_parts.html"
+    history_parts: tuple[tuple[type[models.Model], str], ...] = ()
+    history_parts_limit = 200
+
+    def history_view(self, request, object_id, extra_context=None):
+        parts = [
+            {
+                "name": model._meta.verbose_name_plural,
+                "records": self._part_records(request, model, fk, object_id),
+            }
+            for model, fk in self.history_parts
+        ]
+        return super().history_view(
+            request, object_id, {**(extra_context or {}), "history_parts": parts}
+        )
+
+    def _part_records(self, request, model, fk: str, object_id) -> list:
+        records = list(
+            model.history.filter(**{f"{fk}_id": object_id})
+            .select_related("history_user")
+            .order_by("-history_date", "-history_id")[: self.history_parts_limit]
+        )
+        older: dict[int, object] = {}
+        for record in reversed(records):  # oldest first, so each record meets its predecessor
+            previous = older.get(record.id)
+            if previous is not None:
+                helper = HistoricalRecordContextHelper(model, record)
+                record.history_delta_changes = helper.context_for_delta_changes(
+                    record.diff_against(previous)
+                )
+            older[record.id] = record
+        return records
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple-history only hides its Revert button when reverting is disabled; a

@@ -51,6 +51,7 @@ class DrugAdmin(HistoryAdmin):
         ("How it is taken", {"fields": ["administration", "route"]}),
     ]
     inlines = [DrugSideEffectInline]
+    history_parts = ((DrugSideEffect, "drug"),)
 
 
 @admin.register(DrugSideEffect)
@@ -106,3 +107,8 @@ class PageAdmin(HistoryAdmin):
         ("More information", {"fields": ["more_information_heading"]}),
     ]
     inlines = [DrugSectionInline, MoreInformationLinkInline, PageReferenceInline]
+    history_parts = (
+        (DrugSection, "page"),
+        (MoreInformationLink, "page"),
+        (PageReference, "page"),
+    )

@@ -128,3 +128,23 @@ def test_the_seed_page_opens_in_the_admin_with_its_sections_links_and_references
     assert len(formsets["drug_sections"].initial_forms) == 3
     assert len(formsets["more_information_links"].initial_forms) == 2
     assert len(formsets["references"].initial_forms) == 8
+
+
+def test_a_drugs_history_shows_the_changes_to_its_side_effects(client, writer, everolimus):
+    client.force_login(writer)
+    url, data = drug_form(client, everolimus)
+    index = next(
+        i
+        for i in range(int(data["side_effects-TOTAL_FORMS"]))
+        if data.get(f"side_effects-{i}-detail") == "(usually in the legs)"
+    )
+    data.update(
+        {
+            f"side_effects-{index}-detail": "(usually in the legs and ankles)",
+            "change_reason": "Label",
+        }
+    )
+    assert client.post(url, data).status_code == 302
+    html = client.get(f"/admin/drugs/drug/{everolimus.pk}/history/").content.decode()
+    assert "History of its side effects" in html
+    assert "(usually in the legs) &rarr; (usually in the legs and ankles)" in html

@@ -61,24 +61,39 @@ class ChangeReasonAdminMixin:
         reason = form.cleaned_data.get("change_reason", "")
         return reason or ("Edited in admin" if change else "Created in admin")
 
+    def record_saved(self, request, obj) -> None:
+        """Called after each record (or inline row) is saved; a hook for the workflow."""
+
+    def record_deleting(self, request, obj) -> None:
+        """Called before each record (or inline row) is deleted; a hook for the workflow."""
+
     def save_model(self, request, obj, form, change) -> None:
         obj._change_reason = self._change_reason(form, change)
         super().save_model(request, obj, form, change)
+        self.record_saved(request, obj)
 
     def save_formset(self, request, form, formset, change) -> None:
         reason = self._change_reason(form, change)
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
+            self.record_deleting(request, obj)
             obj._change_reason = reason
             obj.delete()
         for obj in instances:
             obj._change_reason = reason
             obj.save()
+            self.record_saved(request, obj)
         formset.save_m2m()
 
     def delete_model(self, request, obj) -> None:
+        self.record_deleting(request, obj)
         obj._change_reason = "Deleted in admin"
         super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset) -> None:
+        # One by one, so each deletion has its history reason and workflow hook.
+        for obj in queryset:
+            self.delete_model(request, obj)
 
 
 class HistoryAdmin(ChangeReasonAdminMixin, SimpleHistoryAdmin):

@@ -1,7 +1,507 @@
-from django.contrib import admin
-from django.utils.html import format_html
+"""The editorial admin: workflow-aware content admins, changes and their actions.
 
-from .models import AuditEntry, Publication
+Admin classes here are thin: every action calls one function in `editorial.workflow`,
+which checks the state and the person; refusals come back as messages.
+"""
+
+import datetime
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from drugs import admin as drugs_admin
+from drugs.models import (
+    CancerType,
+    Drug,
+    DrugSideEffect,
+    EditorialTeam,
+    Page,
+    SideEffectTerm,
+)
+from references import admin as references_admin
+from references.models import Citation
+
+from . import workflow
+from .models import (
+    AuditEntry,
+    Change,
+    CurrentPublication,
+    PolicyRequirement,
+    Publication,
+    ReviewerProfile,
+    ReviewPolicy,
+    Revision,
+    RevisionPage,
+)
+from .snapshots import MODELS_BY_LABEL
+
+REFUSALS = (workflow.InvalidTransition, PermissionDenied)
+
+
+# --- Content admins that put every edit into a change --------------------------------------
+
+
+class WorkflowAdminMixin:
+    """Content edits join the editor's change; a record another change holds is refused."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        form_class = super().get_form(request, obj, **kwargs)
+        user = request.user
+
+        class HeldCheckedForm(form_class):
+            def clean(self):
+                cleaned = super().clean()
+                if self.instance.pk:
+                    try:
+                        workflow.record_check_editable(
+                            user=user, key=workflow.record_key(self.instance)
+                        )
+                    except workflow.RecordHeld as held:
+                        raise ValidationError(str(held)) from held
+                return cleaned
+
+        return HeldCheckedForm
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "GET" and object_id:
+            obj = self.get_object(request, unquote(object_id))
+            if obj is not None:
+                self._warn_if_held(request, obj)
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except REFUSALS as refusal:
+            # The admin's transaction has rolled back: nothing was saved.
+            self.message_user(request, _message(refusal), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def _warn_if_held(self, request, obj) -> None:
+        try:
+            workflow.record_check_editable(user=request.user, key=workflow.record_key(obj))
+        except workflow.RecordHeld as held:
+            text = str(held)
+            if request.user.has_perm(workflow.TAKE_OVER_PERMISSION):
+                url = reverse(
+                    "admin:editorial_change_take_over", args=[obj._meta.label_lower, obj.pk]
+                )
+                self.message_user(
+                    request,
+                    format_html('{} <a href="{}">Take it over</a>.', text, url),
+                    messages.WARNING,
+                )
+            else:
+                self.message_user(request, text, messages.WARNING)
+
+    def record_saved(self, request, obj) -> None:
+        change = workflow.record_edit(user=request.user, instance=obj)
+        request.imprimatur_change = change
+
+    def record_deleting(self, request, obj) -> None:
+        request.imprimatur_change = workflow.record_edit(user=request.user, instance=obj)
+
+    def _say_where(self, request) -> None:
+        change = getattr(request, "imprimatur_change", None)
+        if change is not None:
+            self.message_user(
+                request,
+                format_html(
+                    'Your edit is in <a href="{}">change {}</a> ({}). The public site is '
+                    "unchanged until it is reviewed and published.",
+                    change.get_absolute_url(),
+                    change.pk,
+                    change.get_state_display().lower(),
+                ),
+                messages.INFO,
+            )
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self._say_where(request)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        self._say_where(request)
+        return super().response_change(request, obj)
+
+    def response_delete(self, request, obj_display, obj_id):
+        self._say_where(request)
+        return super().response_delete(request, obj_display, obj_id)
+
+
+def _with_workflow(admin_class: type) -> type:
+    return type(admin_class.__name__, (WorkflowAdminMixin, admin_class), {})
+
+
+# editorial owns the workflow, so it registers the content admins with it (drugs and
+# references stay ignorant of review).
+for _model, _admin in [
+    (CancerType, drugs_admin.CancerTypeAdmin),
+    (SideEffectTerm, drugs_admin.SideEffectTermAdmin),
+    (Drug, drugs_admin.DrugAdmin),
+    (DrugSideEffect, drugs_admin.DrugSideEffectAdmin),
+    (EditorialTeam, drugs_admin.EditorialTeamAdmin),
+    (Page, drugs_admin.PageAdmin),
+    (Citation, references_admin.CitationAdmin),
+]:
+    admin.site.unregister(_model)
+    admin.site.register(_model, _with_workflow(_admin))
+
+
+def _message(refusal: Exception) -> str:
+    return str(refusal) or "You may not do that."
+
+
+# --- Changes: the workflow's screens --------------------------------------------------------
+
+
+class SubmitForm(forms.Form):
+    summary = forms.CharField(
+        label="Public summary",
+        max_length=300,
+        required=False,
+        help_text="One sentence for readers, shown in the page's list of changes.",
+    )
+    note = forms.CharField(
+        label="Note to reviewers", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class ReviewForm(forms.Form):
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+    content_hash = forms.CharField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(
+        choices=[("approve", "Approve"), ("request_changes", "Request changes")]
+    )
+    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    full_review = forms.BooleanField(
+        required=False,
+        label="I reviewed the whole page (counts as its medical review)",
+    )
+
+
+class ScheduleForm(forms.Form):
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+    at = forms.DateTimeField(
+        label="Publish at", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+
+@admin.register(Change)
+class ChangeAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "kind", "state", "author", "created_at", "scheduled_at"]
+    list_filter = ["state", "kind"]
+    search_fields = ["title", "author__username", "author__first_name", "author__last_name"]
+    list_select_related = ["author"]
+    readonly_fields = ["title", "kind", "state", "author", "page", "created_at", "scheduled_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # a change opens when someone edits
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # changes move only through the workflow actions
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_urls(self):
+        def view(function, name, route):
+            return path(
+                route, self.admin_site.admin_view(function), name=f"editorial_change_{name}"
+            )
+
+        return [
+            view(self.submit_view, "submit", "<int:pk>/submit/"),
+            view(self.review_view, "review", "<int:pk>/review/"),
+            view(self.publish_view, "publish", "<int:pk>/publish/"),
+            view(self.schedule_view, "schedule", "<int:pk>/schedule/"),
+            view(self.unschedule_view, "unschedule", "<int:pk>/unschedule/"),
+            view(self.withdraw_view, "withdraw", "<int:pk>/withdraw/"),
+            view(self.preview_view, "preview", "revision-page/<int:pk>/preview/"),
+            view(self.take_over_view, "take_over", "take-over/<str:model>/<int:pk>/"),
+            view(self.sign_off_view, "sign_off", "sign-off/<int:page_id>/"),
+            view(self.unpublish_view, "unpublish", "unpublish/<int:page_id>/"),
+            view(self.revert_view, "revert", "revert/<int:publication_id>/"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        change = get_object_or_404(Change, pk=unquote(object_id))
+        if not self.has_view_permission(request, change):
+            raise PermissionDenied
+        revision = change.current_revision()
+        user = request.user
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": str(change),
+            "change": change,
+            "revision": revision,
+            "pages": list(revision.pages.select_related("base_publication")) if revision else [],
+            "reviews": list(revision.reviews.select_related("reviewer")) if revision else [],
+            "progress": workflow.policy_progress(revision) if revision else [],
+            "records": [
+                _record_row(record) for record in change.records.order_by("model", "object_id")
+            ],
+            "audit": change.audit_entries.select_related("actor").order_by("at", "pk"),
+            "may": {
+                action: workflow.may_act(user, change, action) for action in workflow.Action.values
+            },
+            "review_refusal": workflow.reviewer_refusal(user, change) if revision else None,
+            "submit_form": SubmitForm(),
+            "review_form": ReviewForm(
+                initial={"revision": revision.pk, "content_hash": revision.content_hash}
+            )
+            if revision
+            else None,
+            "schedule_form": ScheduleForm(initial={"revision": revision.pk}) if revision else None,
+        }
+        return TemplateResponse(request, "admin/editorial/change/workflow.html", context)
+
+    def _act(self, request: HttpRequest, change: Change, action, success: str) -> HttpResponse:
+        try:
+            action()
+        except REFUSALS as refusal:
+            self.message_user(request, _message(refusal), messages.ERROR)
+        else:
+            self.message_user(request, success, messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:editorial_change_change", args=[change.pk]))
+
+    def _revision(self, change: Change, revision_id) -> Revision:
+        try:
+            return change.revisions.get(pk=int(revision_id))
+        except (Revision.DoesNotExist, TypeError, ValueError):
+            raise Http404("No such revision of this change.") from None
+
+    @staticmethod
+    def _change(pk: int) -> Change:
+        return get_object_or_404(Change, pk=pk)
+
+    def submit_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponse(status=405)
+        change = self._change(pk)
+        form = SubmitForm(request.POST)
+        form.is_valid()
+        data = form.cleaned_data
+        return self._act(
+            request,
+            change,
+            lambda: workflow.change_submit(
+                change=change,
+                user=request.user,
+                note=data.get("note", ""),
+                summary=data.get("summary", ""),
+            ),
+            "Submitted for review.",
+        )
+
+    def review_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponse(status=405)
+        change = self._change(pk)
+        form = ReviewForm(request.POST)
+        if not form.is_valid():
+            self.message_user(request, "The review form was incomplete.", messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:editorial_change_change", args=[change.pk]))
+        data = form.cleaned_data
+        revision = self._revision(change, data["revision"])
+        if data["decision"] == "approve":
+            return self._act(
+                request,
+                change,
+                lambda: workflow.revision_approve(
+                    revision=revision,
+                    reviewer=request.user,
+                    content_hash=data["content_hash"],
+                    comment=data["comment"],
+                    full_review=data["full_review"],
+                ),
+                "Approved.",
+            )
+        return self._act(
+            request,
+            change,
+            lambda: workflow.revision_request_changes(
+                revision=revision,
+                reviewer=request.user,
+                content_hash=data["content_hash"],
+                comment=data["comment"],
+            ),
+            "Changes requested; the author has it back.",
+        )
+
+    def publish_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponse(status=405)
+        change = self._change(pk)
+        revision = self._revision(change, request.POST.get("revision"))
+        return self._act(
+            request,
+            change,
+            lambda: workflow.revision_publish(revision=revision, editor=request.user),
+            "Published: the public site shows it now.",
+        )
+
+    def schedule_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponse(status=405)
+        change = self._change(pk)
+        form = ScheduleForm(request.POST)
+        if not form.is_valid():
+            self.message_user(request, "Choose a date and time to publish at.", messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:editorial_change_change", args=[change.pk]))
+        revision = self._revision(change, form.cleaned_data["revision"])
+        at = form.cleaned_data["at"]
+        return self._act(
+            request,
+            change,
+            lambda: workflow.revision_schedule(revision=revision, editor=request.user, at=at),
+            f"Scheduled for {timezone.localtime(at):%B %-d, %Y %H:%M}.",
+        )
+
+    def unschedule_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponse(status=405)
+        change = self._change(pk)
+        return self._act(
+            request,
+            change,
+            lambda: workflow.change_unschedule(change=change, editor=request.user),
+            "No longer scheduled.",
+        )
+
+    def withdraw_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponse(status=405)
+        change = self._change(pk)
+        return self._act(
+            request,
+            change,
+            lambda: workflow.change_withdraw(
+                change=change, user=request.user, comment=request.POST.get("comment", "")
+            ),
+            "Withdrawn: its records are back to what is published.",
+        )
+
+    def preview_view(self, request, pk):
+        if not request.user.has_perm(workflow.VIEW_DRAFT_PERMISSION):
+            raise PermissionDenied
+        snapshot = get_object_or_404(RevisionPage.objects.select_related("revision"), pk=pk)
+        response = render(
+            request,
+            "editorial/preview.html",
+            {"snapshot": snapshot, "revision": snapshot.revision, "today": timezone.localdate()},
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    def take_over_view(self, request, model, pk):
+        if model not in MODELS_BY_LABEL:
+            raise Http404
+        key = (model, pk)
+        claim = workflow.holding_record(key)
+        if request.method == "POST":
+            try:
+                change = workflow.record_take_over(
+                    key=key, editor=request.user, comment=request.POST.get("comment", "")
+                )
+            except REFUSALS as refusal:
+                self.message_user(request, _message(refusal), messages.ERROR)
+                return HttpResponseRedirect(reverse("admin:index"))
+            self.message_user(
+                request, f"The record is now in your change {change.pk}.", messages.SUCCESS
+            )
+            return HttpResponseRedirect(change.get_absolute_url())
+        if not request.user.has_perm(workflow.TAKE_OVER_PERMISSION):
+            raise PermissionDenied
+        record = MODELS_BY_LABEL[model].objects.filter(pk=pk).first()
+        return TemplateResponse(
+            request,
+            "admin/editorial/change/take_over.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "claim": claim,
+                "record": record,
+                "title": "Take over a record",
+            },
+        )
+
+    def sign_off_view(self, request, page_id):
+        if request.method != "POST":
+            return HttpResponse(status=405)
+        page = get_object_or_404(Page, pk=page_id)
+        try:
+            revision = workflow.page_sign_off_start(
+                page=page, user=request.user, note=request.POST.get("note", "")
+            )
+        except REFUSALS as refusal:
+            self.message_user(request, _message(refusal), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:drugs_page_change", args=[page.pk]))
+        self.message_user(request, "Periodic medical review requested.", messages.SUCCESS)
+        return HttpResponseRedirect(revision.change.get_absolute_url())
+
+    def unpublish_view(self, request, page_id):
+        if request.method != "POST":
+            return HttpResponse(status=405)
+        page = get_object_or_404(Page, pk=page_id)
+        try:
+            workflow.page_unpublish(
+                page=page, editor=request.user, comment=request.POST.get("comment", "")
+            )
+        except REFUSALS as refusal:
+            self.message_user(request, _message(refusal), messages.ERROR)
+        else:
+            self.message_user(
+                request, f"“{page}” is no longer on the public site.", messages.SUCCESS
+            )
+        return HttpResponseRedirect(reverse("admin:drugs_page_change", args=[page.pk]))
+
+    def revert_view(self, request, publication_id):
+        if request.method != "POST":
+            return HttpResponse(status=405)
+        publication = get_object_or_404(Publication, pk=publication_id)
+        try:
+            change = workflow.publication_revert(publication=publication, editor=request.user)
+        except REFUSALS as refusal:
+            self.message_user(request, _message(refusal), messages.ERROR)
+            return HttpResponseRedirect(
+                reverse("admin:editorial_publication_change", args=[publication.pk])
+            )
+        self.message_user(
+            request,
+            f"The page's records are back to that publication in change {change.pk}, a draft "
+            "that goes through review.",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(change.get_absolute_url())
+
+
+def _record_row(record) -> dict:
+    model = MODELS_BY_LABEL.get(record.model)
+    row = model.objects.filter(pk=record.object_id).first() if model else None
+    url = (
+        reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[row.pk])
+        if row is not None and model is not DrugSideEffect
+        else ""
+    )
+    return {
+        "label": f"{model._meta.verbose_name if model else record.model} “{row}”"
+        if row is not None
+        else f"{record.model} {record.object_id} (deleted)",
+        "url": url,
+        "released": record.released_at,
+    }
+
+
+# --- Read-only records -----------------------------------------------------------------------
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -19,19 +519,32 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Publication)
 class PublicationAdmin(ReadOnlyAdmin):
-    list_display = ["title", "published_at", "origin", "published_by", "last_revised", "short_hash"]
+    list_display = [
+        "title",
+        "published_at",
+        "origin",
+        "published_by",
+        "last_revised",
+        "last_reviewed",
+        "short_hash",
+    ]
     list_filter = ["origin", "published_at"]
     search_fields = ["title", "slug", "content_hash"]
     list_select_related = ["published_by"]
     date_hierarchy = "published_at"
     fields = [
         "page",
+        "revision",
         "title",
         "slug",
         "origin",
+        "summary",
         "published_at",
         "published_by",
         "last_revised",
+        "last_reviewed",
+        "reviewed_by",
+        "next_review_due",
         "content_hash",
         "public_view",
         "manifest",
@@ -50,8 +563,69 @@ class PublicationAdmin(ReadOnlyAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin):
-    list_display = ["at", "action", "actor", "page", "comment"]
+    list_display = ["at", "action", "actor", "change", "page", "comment"]
     list_filter = ["action"]
     search_fields = ["comment", "page__title", "actor__username"]
-    list_select_related = ["actor", "page"]
+    list_select_related = ["actor", "page", "change"]
     date_hierarchy = "at"
+
+
+@admin.register(CurrentPublication)
+class CurrentPublicationAdmin(ReadOnlyAdmin):
+    list_display = ["page", "publication", "since", "next_review_due"]
+    list_select_related = ["page", "publication"]
+
+    @admin.display(description="next review due", ordering="publication__next_review_due")
+    def next_review_due(self, obj: CurrentPublication) -> datetime.date | None:
+        return obj.publication.next_review_due if obj.publication else None
+
+
+# --- Reviewers and the policy ------------------------------------------------------------------
+
+
+class ReviewerProfileForm(forms.ModelForm):
+    class Meta:
+        model = ReviewerProfile
+        fields = ["user", "credential", "valid_until"]
+
+
+@admin.register(ReviewerProfile)
+class ReviewerProfileAdmin(SimpleHistoryAdmin):
+    form = ReviewerProfileForm
+    list_display = ["user", "credential", "valid_until", "is_current_now"]
+    list_filter = ["credential"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    autocomplete_fields = ["user"]
+
+    @admin.display(boolean=True, description="current")
+    def is_current_now(self, obj: ReviewerProfile) -> bool:
+        return obj.is_current()
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm(workflow.SET_CREDENTIAL_PERMISSION)
+
+    def has_add_permission(self, request) -> bool:
+        return request.user.has_perm(workflow.SET_CREDENTIAL_PERMISSION)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # a lapsed credential is ended with "valid until", and kept
+
+    def save_model(self, request, obj, form, change) -> None:
+        profile = workflow.credential_set(
+            user=obj.user,
+            credential=obj.credential,
+            valid_until=obj.valid_until,
+            editor=request.user,
+        )
+        obj.pk = profile.pk
+
+
+class PolicyRequirementInline(admin.TabularInline):
+    model = PolicyRequirement
+    extra = 0
+
+
+@admin.register(ReviewPolicy)
+class ReviewPolicyAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "is_active", "review_interval_months"]
+    inlines = [PolicyRequirementInline]

@@ -21,8 +21,8 @@ from references.models import Citation
 from references.seed import SEED_CITATIONS
 
 from . import seed
-from .models import Publication
-from .publishing import InvalidTransition, page_import
+from .models import Change, ChangeRecord, Publication
+from .workflow import InvalidTransition, change_import_publish
 
 IMPORT_USERNAME = "seed-import"
 IMPORT_REASON = f"Imported from seed {seed.SEED_ID}: approved before this system"
@@ -73,9 +73,16 @@ def seed_import(*, editor: AbstractBaseUser | None = None) -> Publication | None
             "The seed cannot be imported over existing records: " + "; ".join(conflicts) + "."
         )
     editor = editor or import_user()
+    change = Change.objects.create(
+        title=f"Import of seed {seed.SEED_ID}", kind=Change.Kind.IMPORT, author=editor
+    )
 
     def make(model, **values):
-        return save_with_history(model(**values), user=editor, reason=IMPORT_REASON)
+        row = save_with_history(model(**values), user=editor, reason=IMPORT_REASON)
+        ChangeRecord.objects.create(
+            change=change, model=row._meta.label_lower, object_id=row.pk, claimed_by=editor
+        )
+        return row
 
     cancer_type = make(CancerType, **seed.CANCER_TYPE)
     make(EditorialTeam, **seed.EDITORIAL_TEAM)
@@ -114,9 +121,10 @@ def seed_import(*, editor: AbstractBaseUser | None = None) -> Publication | None
     for position, citation in enumerate(citations, start=1):
         make(PageReference, page=page, citation=citation, position=position)
 
-    return page_import(
-        page=page,
+    (publication,) = change_import_publish(
+        change=change,
         editor=editor,
         last_revised=seed.SEED_LAST_REVISED,
         comment=f"Seed {seed.SEED_ID} imported: approved before this system, not reviewed here.",
     )
+    return publication

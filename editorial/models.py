@@ -1,14 +1,21 @@
-"""Publications and the audit trail: what the public saw, and who did what.
+"""Changes, revisions, reviews, publications and the audit trail.
 
-Both are append-only. A publication is written once, by the publishing functions in
-`editorial.publishing`, and never updated; the public reads nothing else.
+The editable rows in `drugs` and `references` are the working copy. A *change* owns
+the rows it has edited; submitting it freezes a *revision* (a snapshot of every page it
+alters); reviewers approve that exact revision; publishing writes its snapshots as
+*publications*, which are all the public ever reads. Revisions, reviews, publications
+and audit entries are append-only.
 """
+
+import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import OuterRef, Subquery
+from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from simple_history.models import HistoricalRecords
 
 from drugs.models import Page
 
@@ -32,11 +39,287 @@ class AppendOnlyModel(models.Model):
         raise AppendOnlyError(f"{self._meta.verbose_name} records are never deleted.")
 
 
-class PublicationQuerySet(models.QuerySet):
-    def current(self) -> "PublicationQuerySet":
-        """Each page's newest publication: what the public reads now."""
-        newest = Publication.objects.filter(page=OuterRef("page")).order_by("-published_at", "-pk")
-        return self.filter(pk=Subquery(newest.values("pk")[:1]))
+# --- Reviewers and the review policy ---------------------------------------------------
+
+
+class CredentialKind(models.TextChoices):
+    PHYSICIAN = "physician", "Physician"
+    ONCOLOGY_NURSE = "oncology_nurse", "Oncology certified nurse"
+
+
+class ReviewerProfile(models.Model):
+    """A person's professional credential, which makes their approvals count.
+
+    Set only by managing editors and administrators; its history is kept.
+    """
+
+    class Credential(models.TextChoices):
+        MD = "MD", "MD (physician)"
+        DO = "DO", "DO (physician)"
+        OCN = "OCN", "OCN (oncology certified nurse)"
+        AOCN = "AOCN", "AOCN (advanced oncology certified nurse)"
+
+    KINDS = {
+        Credential.MD: CredentialKind.PHYSICIAN,
+        Credential.DO: CredentialKind.PHYSICIAN,
+        Credential.OCN: CredentialKind.ONCOLOGY_NURSE,
+        Credential.AOCN: CredentialKind.ONCOLOGY_NURSE,
+    }
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviewer_profile"
+    )
+    credential = models.CharField(max_length=10, choices=Credential.choices, blank=True)
+    valid_until = models.DateField(
+        null=True, blank=True, help_text="The last day the credential is current; empty if open."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "reviewer credential"
+        permissions = [("set_credential", "Can set reviewers' credentials")]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.credential or 'no credential'}"
+
+    @property
+    def kind(self) -> str:
+        return self.KINDS.get(self.credential, "")
+
+    def is_current(self, on: datetime.date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return bool(self.credential) and (self.valid_until is None or self.valid_until >= on)
+
+
+class ReviewPolicy(models.Model):
+    """Which credentials must approve before publishing, and how often pages are reviewed."""
+
+    name = models.CharField(max_length=100)
+    is_active = models.BooleanField(default=True)
+    review_interval_months = models.PositiveSmallIntegerField(
+        default=12, help_text="Months after a full medical review that the next one is due."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "review policies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"], condition=Q(is_active=True), name="one_active_review_policy"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def active(cls) -> "ReviewPolicy":
+        return cls.objects.prefetch_related("requirements").get(is_active=True)
+
+
+class PolicyRequirement(models.Model):
+    policy = models.ForeignKey(ReviewPolicy, on_delete=models.CASCADE, related_name="requirements")
+    kind = models.CharField(max_length=20, choices=CredentialKind.choices)
+    count = models.PositiveSmallIntegerField(default=1)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "kind"], name="one_requirement_per_kind"),
+            models.CheckConstraint(condition=Q(count__gte=1), name="requirement_count_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.count} × {self.get_kind_display()}"
+
+
+# --- Changes and revisions ---------------------------------------------------------------
+
+
+class Change(models.Model):
+    """A unit of editorial work: the records one person edited, reviewed and published together."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        APPROVED = "approved", "Approved"
+        SCHEDULED = "scheduled", "Scheduled"
+        PUBLISHED = "published", "Published"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class Kind(models.TextChoices):
+        EDIT = "edit", "Edit"
+        SIGN_OFF = "sign_off", "Periodic medical review"
+        IMPORT = "import", "Import of content approved before this system"
+
+    OPEN_STATES = (
+        State.DRAFT,
+        State.IN_REVIEW,
+        State.CHANGES_REQUESTED,
+        State.APPROVED,
+        State.SCHEDULED,
+    )
+
+    title = models.CharField(max_length=200, help_text="What this change is, for editors.")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.EDIT)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="edited_changes",
+        blank=True,
+        help_text="Everyone who edited a record in this change: none of them may approve it.",
+    )
+    page = models.ForeignKey(
+        Page,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sign_offs",
+        help_text="For a periodic medical review: the page reviewed.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    scheduled_at = models.DateTimeField(null=True, blank=True)
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        permissions = [
+            ("publish_change", "Can publish, schedule and unpublish"),
+            ("take_over_record", "Can take over a record held by another change"),
+            ("view_draft", "Can view drafts and revisions"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Change {self.pk}: {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:editorial_change_change", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in self.OPEN_STATES
+
+    def current_revision(self) -> "Revision | None":
+        return self.revisions.order_by("-number").first()
+
+
+class ChangeRecord(models.Model):
+    """A record owned by an open change: its working state is that change's draft."""
+
+    change = models.ForeignKey(Change, on_delete=models.PROTECT, related_name="records")
+    model = models.CharField(max_length=100, help_text="app_label.model_name")
+    object_id = models.PositiveBigIntegerField()
+    claimed_at = models.DateTimeField(default=timezone.now)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            # A record belongs to at most one open change: the database refuses a second.
+            models.UniqueConstraint(
+                fields=["model", "object_id"],
+                condition=Q(released_at__isnull=True),
+                name="record_held_by_one_open_change",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model} {self.object_id} in change {self.change_id}"
+
+
+class Revision(AppendOnlyModel):
+    """A change frozen for review: exactly what its approvals approve and its publish writes."""
+
+    change = models.ForeignKey(Change, on_delete=models.PROTECT, related_name="revisions")
+    number = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(blank=True, help_text="The author's note to reviewers (internal).")
+    summary = models.CharField(
+        max_length=300, blank=True, help_text="What changed, in a sentence for readers."
+    )
+    content_hash = models.CharField(max_length=64)
+    records = models.JSONField(
+        help_text="Every record the change owns, with the history record frozen (null: deleted)."
+    )
+
+    class Meta:
+        ordering = ["change", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["change", "number"], name="revision_number_per_change")
+        ]
+
+    def __str__(self) -> str:
+        return f"Change {self.change_id}, revision {self.number}"
+
+
+class RevisionPage(AppendOnlyModel):
+    """One page as a revision would publish it, and the publication it was built on."""
+
+    revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="pages")
+    page = models.ForeignKey(Page, on_delete=models.PROTECT, related_name="+")
+    base_publication = models.ForeignKey(
+        "Publication", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    content = models.JSONField()
+    html = models.TextField()
+    content_hash = models.CharField(max_length=64)
+    manifest = models.JSONField()
+
+    class Meta:
+        ordering = ["revision", "page_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["revision", "page"], name="one_snapshot_per_page")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.revision}: {self.content.get('title', self.page_id)}"
+
+    @property
+    def html_safe(self) -> SafeString:
+        return mark_safe(self.html)  # noqa: S308 - rendered by render_page_body, autoescaped
+
+
+class Review(AppendOnlyModel):
+    """A reviewer's decision on one revision, with the credential they held then."""
+
+    class Decision(models.TextChoices):
+        APPROVE = "approve", "Approved"
+        REQUEST_CHANGES = "request_changes", "Changes requested"
+
+    revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decision = models.CharField(max_length=20, choices=Decision.choices)
+    comment = models.TextField(blank=True)
+    is_full_review = models.BooleanField(
+        default=False, help_text="The reviewer attests they reviewed the whole page."
+    )
+    credential = models.CharField(max_length=10, blank=True)
+    credential_kind = models.CharField(max_length=20, choices=CredentialKind.choices, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["revision", "reviewer"], name="one_review_per_reviewer")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} by {self.reviewer} ({self.credential})"
+
+
+# --- What the public reads ---------------------------------------------------------------
 
 
 class Publication(AppendOnlyModel):
@@ -47,6 +330,9 @@ class Publication(AppendOnlyModel):
         REVIEWED = "reviewed", "Published after review"
 
     page = models.ForeignKey(Page, on_delete=models.PROTECT, related_name="publications")
+    revision = models.ForeignKey(
+        Revision, on_delete=models.PROTECT, null=True, blank=True, related_name="publications"
+    )
     slug = models.SlugField(max_length=200, help_text="The page's address when published.")
     title = models.CharField(max_length=300)
     content = models.JSONField(
@@ -59,14 +345,20 @@ class Publication(AppendOnlyModel):
     manifest = models.JSONField(
         help_text="The history record of every row the snapshot was built from."
     )
+    summary = models.CharField(max_length=300, blank=True, help_text="What changed, for readers.")
     origin = models.CharField(max_length=20, choices=Origin.choices)
     published_at = models.DateTimeField()
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     last_revised = models.DateField(help_text="When the content the public reads last changed.")
-
-    objects = PublicationQuerySet.as_manager()
+    last_reviewed = models.DateField(
+        null=True, blank=True, help_text="When the policy's reviewers last reviewed the whole page."
+    )
+    reviewed_by = models.JSONField(
+        default=list, blank=True, help_text="The credentials of that review, e.g. ['MD', 'OCN']."
+    )
+    next_review_due = models.DateField()
 
     class Meta:
         ordering = ["-published_at", "-pk"]
@@ -87,15 +379,78 @@ class Publication(AppendOnlyModel):
         return mark_safe(self.html)  # noqa: S308 - our own rendering, not editor input
 
 
+class CurrentPublicationQuerySet(models.QuerySet):
+    def live(self) -> "CurrentPublicationQuerySet":
+        return self.filter(publication__isnull=False)
+
+
+class CurrentPublication(models.Model):
+    """Which publication of a page the public reads now; none once it is unpublished.
+
+    The only mutable record of what is public, moved by the publishing functions alone.
+    """
+
+    page = models.OneToOneField(Page, on_delete=models.PROTECT, primary_key=True, related_name="+")
+    publication = models.OneToOneField(
+        Publication, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    since = models.DateTimeField()
+
+    objects = CurrentPublicationQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.page}: {self.publication or 'unpublished'}"
+
+
+class PublishedVersion(models.Model):
+    """The published state of one record: the history record the public content uses.
+
+    Snapshots read every record that a change does not own from here, so nobody's
+    unpublished edits leak into anybody else's revision.
+    """
+
+    model = models.CharField(max_length=100)
+    object_id = models.PositiveBigIntegerField()
+    history_id = models.PositiveBigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["model", "object_id"], name="one_published_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model} {self.object_id} @ {self.history_id}"
+
+
 class AuditEntry(AppendOnlyModel):
     """One workflow action: who took it, when, on what, and what they said."""
 
     class Action(models.TextChoices):
         IMPORT = "import", "Imported"
+        EDIT = "edit", "Edited"
+        SUBMIT = "submit", "Submitted"
+        APPROVE = "approve", "Approved"
+        REQUEST_CHANGES = "request_changes", "Requested changes"
+        PUBLISH = "publish", "Published"
+        SCHEDULE = "schedule", "Scheduled"
+        UNSCHEDULE = "unschedule", "Unscheduled"
+        SCHEDULE_FAILED = "schedule_failed", "Scheduled publish refused"
+        UNPUBLISH = "unpublish", "Unpublished"
+        WITHDRAW = "withdraw", "Withdrawn"
+        TAKE_OVER = "take_over", "Took over a record"
+        REVERT = "revert", "Reverted"
+        SIGN_OFF = "sign_off", "Started a periodic review"
+        CREDENTIAL = "credential", "Changed a credential"
 
     action = models.CharField(max_length=30, choices=Action.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField()
+    at = models.DateTimeField(default=timezone.now)
+    change = models.ForeignKey(
+        Change, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_entries"
+    )
+    revision = models.ForeignKey(
+        Revision, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     page = models.ForeignKey(
         Page, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_entries"
     )

@@ -28,7 +28,23 @@ CONTENT_MODELS = {
 }
 # Rows a page or drug is made of: editing the whole means removing some of them.
 PART_MODELS = {"drugsideeffect", "drugsection", "moreinformationlink", "pagereference"}
-EDITORIAL_MODELS = {"editorial": ["publication", "auditentry"]}
+EDITORIAL_MODELS = {
+    "editorial": [
+        "publication",
+        "auditentry",
+        "change",
+        "revision",
+        "revisionpage",
+        "review",
+        "reviewpolicy",
+        "reviewerprofile",
+    ]
+}
+# Workflow permissions; what each allows is decided in `editorial.workflow`.
+VIEW_DRAFT = ("editorial", "view_draft")
+PUBLISH = ("editorial", "publish_change")
+TAKE_OVER = ("editorial", "take_over_record")
+SET_CREDENTIAL = ("editorial", "set_credential")
 
 
 def _codenames(models: dict[str, list[str]], actions: list[str]) -> list[tuple[str, str]]:
@@ -45,11 +61,21 @@ def role_permissions() -> dict[str, list[tuple[str, str]]]:
     """Each role's (app label, codename) permissions."""
     edit = _codenames(CONTENT_MODELS, ["view", "add", "change", "delete"])
     view = _codenames(CONTENT_MODELS, ["view"]) + _codenames(EDITORIAL_MODELS, ["view"])
+    editorial_view = _codenames(EDITORIAL_MODELS, ["view"])
     return {
-        WRITER: edit + _codenames(EDITORIAL_MODELS, ["view"]),
-        PHYSICIAN: view,
-        NURSE: view,
-        MANAGING_EDITOR: edit + _codenames(EDITORIAL_MODELS, ["view"]),
+        WRITER: [*edit, *editorial_view, VIEW_DRAFT],
+        PHYSICIAN: [*view, VIEW_DRAFT],
+        NURSE: [*view, VIEW_DRAFT],
+        MANAGING_EDITOR: [
+            *edit,
+            *editorial_view,
+            VIEW_DRAFT,
+            PUBLISH,
+            TAKE_OVER,
+            SET_CREDENTIAL,
+            ("editorial", "change_reviewerprofile"),
+            ("editorial", "add_reviewerprofile"),
+        ],
     }
 
 

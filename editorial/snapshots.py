@@ -1,19 +1,21 @@
-"""Freezing a page into the public content a publication holds.
+"""Freezing pages into the public content that revisions and publications hold.
 
-`page_snapshot` reads the working rows once; everything after it (`content_hash`,
-`render_page_body`) is pure and works on the snapshot alone, so a publication can be
-re-rendered or compared without touching the editable content again.
+A snapshot reads each record from a `ContentSource`: a change's own working rows for
+the records it owns, and the published version of everything else. So a revision holds
+exactly its change's edits on top of what the public reads, never another change's
+drafts. After `page_snapshot`, everything (`content_hash`, `render_page_body`) is pure.
 """
 
 import datetime
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.db import models
-from django.db.models import Max, Prefetch
+from django.db.models import Max
 from django.template.loader import render_to_string
 
 from drugs.formatting import paragraphs, side_effect_text
@@ -28,9 +30,32 @@ from drugs.models import (
     PageReference,
     SideEffectTerm,
 )
-from editorial.models import Publication
 from references.formatting import format_citation, format_citation_html
 from references.models import Citation
+
+from .models import CurrentPublication, PublishedVersion
+
+# Every model a page is built from, parents before the rows that point at them.
+CONTENT_MODELS: list[type[models.Model]] = [
+    CancerType,
+    SideEffectTerm,
+    Citation,
+    EditorialTeam,
+    Drug,
+    DrugSideEffect,
+    Page,
+    DrugSection,
+    MoreInformationLink,
+    PageReference,
+]
+# Rows that are part of another record: editing one edits its parent too.
+PARENT_FIELD = {
+    DrugSideEffect: "drug",
+    DrugSection: "page",
+    MoreInformationLink: "page",
+    PageReference: "page",
+}
+GROUP_ORDER = {group: index for index, group in enumerate(DrugSideEffect.Group.values)}
 
 # The citation fields that are public content: everything an editor fills in.
 CITATION_FIELDS = [
@@ -38,6 +63,100 @@ CITATION_FIELDS = [
     for field in Citation._meta.concrete_fields
     if field.name not in {"id", "created_at", "updated_at"}
 ]
+
+RecordKey = tuple[str, int]
+
+
+def label(model: type[models.Model] | models.Model) -> str:
+    return model._meta.label_lower
+
+
+MODELS_BY_LABEL = {label(model): model for model in CONTENT_MODELS}
+
+
+class ContentSource:
+    """Reads records as a change sees them: its own working rows, else the published ones.
+
+    `owned` is the set of (model label, pk) the change owns; with none, the source
+    reads exactly what is published. Every record read is noted in `used`, which
+    becomes the snapshot's manifest.
+    """
+
+    def __init__(self, owned: Iterable[RecordKey] = ()) -> None:
+        self.owned = set(owned)
+        self.used: dict[RecordKey, int | None] = {}
+        self._cache: dict[RecordKey, models.Model | None] = {}
+
+    def _owned_pks(self, model: type[models.Model]) -> set[int]:
+        name = label(model)
+        return {pk for owner, pk in self.owned if owner == name}
+
+    def _published_history_ids(self, model: type[models.Model]) -> models.QuerySet:
+        return PublishedVersion.objects.filter(model=label(model)).values("history_id")
+
+    def get(self, model: type[models.Model], pk: int | None) -> models.Model | None:
+        if pk is None:
+            return None
+        key = (label(model), pk)
+        if key not in self._cache:
+            if key in self.owned:
+                row = model.objects.filter(pk=pk).first()
+                self._note(key, row, None)
+            else:
+                record = model.history.filter(
+                    history_id__in=self._published_history_ids(model), id=pk
+                ).first()
+                row = record.instance if record else None
+                self._note(key, row, record.history_id if record else None)
+            self._cache[key] = row
+        return self._cache[key]
+
+    def children(self, model: type[models.Model], parent_id: int) -> list[models.Model]:
+        """The rows of `model` that belong to `parent_id`, as this source sees them."""
+        fk = f"{PARENT_FIELD[model]}_id"
+        owned = self._owned_pks(model)
+        rows = list(model.objects.filter(pk__in=owned, **{fk: parent_id}))
+        for row in rows:
+            self._note((label(model), row.pk), row, None)
+        published = model.history.filter(
+            history_id__in=self._published_history_ids(model), **{fk: parent_id}
+        ).exclude(id__in=owned)
+        for record in published:
+            rows.append(record.instance)
+            self._note((label(model), record.id), record.instance, record.history_id)
+        return rows
+
+    def _note(self, key: RecordKey, row: models.Model | None, history_id: int | None) -> None:
+        if row is not None:
+            self.used[key] = history_id
+
+    def manifest(self) -> list[dict[str, Any]]:
+        """The history record of every row read; owned rows at their latest version."""
+        latest_owned: dict[RecordKey, int] = {}
+        pending: dict[str, list[int]] = defaultdict(list)
+        for (name, pk), history_id in self.used.items():
+            if history_id is None:
+                pending[name].append(pk)
+        for name, pks in pending.items():
+            model = MODELS_BY_LABEL[name]
+            for row in (
+                model.history.filter(id__in=pks).values("id").annotate(latest=Max("history_id"))
+            ):
+                latest_owned[(name, row["id"])] = row["latest"]
+        return sorted(
+            (
+                {"model": name, "pk": pk, "history_id": history_id or latest_owned[(name, pk)]}
+                for (name, pk), history_id in self.used.items()
+            ),
+            key=lambda row: (row["model"], row["pk"]),
+        )
+
+
+def safe_href(url: str) -> str:
+    """`url` if a reader's browser may follow it (http, https or a path here), else ''."""
+    if url.startswith("/") and not url.startswith("//"):
+        return url
+    return url if urlsplit(url).scheme.lower() in {"http", "https"} else ""
 
 
 def _citation_content(citation: Citation) -> dict[str, Any]:
@@ -58,21 +177,24 @@ def citation_from_content(content: dict[str, Any]) -> Citation:
     return Citation(**fields)
 
 
-def _drug_content(drug: Drug) -> dict[str, Any]:
-    groups: dict[str, list[dict[str, Any]]] = {group: [] for group in DrugSideEffect.Group.values}
-    for effect in drug.side_effects.all():
+def _drug_content(source: ContentSource, drug: Drug) -> dict[str, Any]:
+    effects = sorted(
+        source.children(DrugSideEffect, drug.pk),
+        key=lambda effect: (GROUP_ORDER[effect.group], effect.position, effect.pk),
+    )
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for effect in effects:
+        term = source.get(SideEffectTerm, effect.term_id)
+        if term is None:
+            continue
         groups[effect.group].append(
             {
-                "term": {
-                    "name": effect.term.name,
-                    "slug": effect.term.slug,
-                    "explanation": effect.term.explanation,
-                },
+                "term": {"name": term.name, "slug": term.slug, "explanation": term.explanation},
                 "wording": effect.wording,
                 "detail": effect.detail,
                 "text": side_effect_text(
-                    term=effect.term.name,
-                    explanation=effect.term.explanation,
+                    term=term.name,
+                    explanation=term.explanation,
                     wording=effect.wording,
                     detail=effect.detail,
                 ),
@@ -88,89 +210,83 @@ def _drug_content(drug: Drug) -> dict[str, Any]:
         "administration": drug.administration,
         "route": drug.route,
         "side_effects": [
-            {"group": group, "label": DrugSideEffect.Group(group).label, "entries": entries}
-            for group, entries in groups.items()
-            if entries
+            {"group": group, "label": DrugSideEffect.Group(group).label, "entries": groups[group]}
+            for group in DrugSideEffect.Group.values
+            if groups[group]
         ],
     }
 
 
-def safe_href(url: str) -> str:
-    """`url` if a reader's browser may follow it (http, https or a path here), else ''."""
-    if url.startswith("/") and not url.startswith("//"):
-        return url
-    return url if urlsplit(url).scheme.lower() in {"http", "https"} else ""
-
-
-def _link_target(link: MoreInformationLink) -> dict[str, str]:
+def _link_target(link: MoreInformationLink) -> str:
     if link.url:
-        return {"url": safe_href(link.url)}
+        return safe_href(link.url)
     if link.target_page_id:
-        # Only a published page is a target a reader can follow.
-        current = Publication.objects.current().filter(page_id=link.target_page_id).first()
-        if current:
-            return {"url": current.get_absolute_url()}
-    return {"url": ""}
-
-
-def load_page(page_id: int) -> Page:
-    """The page with every row its snapshot needs, in a fixed number of queries."""
-    return (
-        Page.objects.select_related("cancer_type")
-        .prefetch_related(
-            Prefetch(
-                "drug_sections",
-                queryset=DrugSection.objects.select_related("drug").prefetch_related(
-                    Prefetch(
-                        "drug__side_effects",
-                        queryset=DrugSideEffect.objects.select_related("term").order_by(
-                            "position", "id"
-                        ),
-                    )
-                ),
-            ),
-            "more_information_links",
-            Prefetch("references", queryset=PageReference.objects.select_related("citation")),
+        # Only a page the public can read now is a target a reader can follow.
+        current = (
+            CurrentPublication.objects.live()
+            .filter(page_id=link.target_page_id)
+            .select_related("publication")
+            .first()
         )
-        .get(pk=page_id)
-    )
+        if current:
+            return current.publication.get_absolute_url()
+    return ""
 
 
-def page_snapshot(page: Page) -> dict[str, Any]:
-    """The public content of `page`: every fact a reader sees, and no ids or timestamps.
+def _ordered(rows: list[models.Model]) -> list[models.Model]:
+    return sorted(rows, key=lambda row: (row.position, row.pk))
 
-    Expects `page` as returned by `load_page`. The result is JSON-serialisable and
-    is what a publication stores and what its content hash is computed from.
+
+def page_snapshot(source: ContentSource, page_id: int) -> dict[str, Any] | None:
+    """The public content of a page as `source` sees it; None if the page is gone.
+
+    Every fact a reader sees, and no ids or timestamps: the result is JSON, and is
+    what a revision and a publication store and what their content hash covers.
     """
-    team = EditorialTeam.current()
+    page = source.get(Page, page_id)
+    if page is None:
+        return None
+    cancer_type = source.get(CancerType, page.cancer_type_id)
+    team = source.get(EditorialTeam, 1)
+    sections = []
+    for section in _ordered(source.children(DrugSection, page.pk)):
+        drug = source.get(Drug, section.drug_id)
+        if drug is not None:
+            sections.append(
+                {
+                    "drug": _drug_content(source, drug),
+                    "evidence": section.evidence,
+                    "indication": paragraphs(section.indication),
+                }
+            )
+    references = []
+    for reference in _ordered(source.children(PageReference, page.pk)):
+        citation = source.get(Citation, reference.citation_id)
+        if citation is not None:
+            references.append(_citation_content(citation))
     return {
         "title": page.title,
         "slug": page.slug,
-        "cancer_type": {"name": page.cancer_type.name, "slug": page.cancer_type.slug},
+        "cancer_type": (
+            {"name": cancer_type.name, "slug": cancer_type.slug} if cancer_type else None
+        ),
         "intro": paragraphs(page.intro),
-        "drug_sections": [
-            {
-                "drug": _drug_content(section.drug),
-                "evidence": section.evidence,
-                "indication": paragraphs(section.indication),
-            }
-            for section in page.drug_sections.all()
-        ],
+        "drug_sections": sections,
         "more_information": {
             "heading": page.more_information_heading,
             "links": [
-                {"lead_in": link.lead_in, "title": link.title, **_link_target(link)}
-                for link in page.more_information_links.all()
+                {"lead_in": link.lead_in, "title": link.title, "url": _link_target(link)}
+                for link in _ordered(source.children(MoreInformationLink, page.pk))
             ],
         },
         "attribution": (
             {"name": team.name, "description": paragraphs(team.description)} if team else None
         ),
-        "references": [_citation_content(ref.citation) for ref in page.references.all()],
+        "references": references,
     }
 
 
-def content_hash(content: dict[str, Any]) -> str:
+def content_hash(content: Any) -> str:
     """SHA-256 of the content in canonical JSON: the same content always hashes the same."""
     canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
@@ -181,41 +297,3 @@ def render_page_body(content: dict[str, Any]) -> str:
     references = [format_citation_html(citation_from_content(ref)) for ref in content["references"]]
     html = render_to_string("editorial/page_body.html", {"page": content, "references": references})
     return "\n".join(line for line in html.splitlines() if line.strip())
-
-
-def _rows(page: Page) -> dict[type[models.Model], set[int]]:
-    rows: dict[type[models.Model], set[int]] = defaultdict(set)
-    rows[Page].add(page.pk)
-    rows[CancerType].add(page.cancer_type_id)
-    team = EditorialTeam.current()
-    if team:
-        rows[EditorialTeam].add(team.pk)
-    for section in page.drug_sections.all():
-        rows[DrugSection].add(section.pk)
-        rows[Drug].add(section.drug_id)
-        for effect in section.drug.side_effects.all():
-            rows[DrugSideEffect].add(effect.pk)
-            rows[SideEffectTerm].add(effect.term_id)
-    for link in page.more_information_links.all():
-        rows[MoreInformationLink].add(link.pk)
-    for reference in page.references.all():
-        rows[PageReference].add(reference.pk)
-        rows[Citation].add(reference.citation_id)
-    return rows
-
-
-def page_manifest(page: Page) -> list[dict[str, Any]]:
-    """The latest history record of every row the page's snapshot reads, one query a model."""
-    manifest = []
-    for model, pks in _rows(page).items():
-        latest = (
-            model.history.filter(id__in=pks)
-            .values("id")
-            .annotate(history_id=Max("history_id"))
-            .order_by("id")
-        )
-        label = model._meta.label_lower
-        manifest.extend(
-            {"model": label, "pk": row["id"], "history_id": row["history_id"]} for row in latest
-        )
-    return sorted(manifest, key=lambda row: (row["model"], row["pk"]))

@@ -3,12 +3,14 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from .models import Publication
+from .models import CurrentPublication, Publication
 
 
 def page_list(request: HttpRequest) -> HttpResponse:
     publications = (
-        Publication.objects.current()
+        Publication.objects.filter(
+            pk__in=CurrentPublication.objects.live().values("publication_id")
+        )
         .only("slug", "title", "last_revised", "published_at")
         .order_by("title")
     )
@@ -16,5 +18,10 @@ def page_list(request: HttpRequest) -> HttpResponse:
 
 
 def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    publication = get_object_or_404(Publication.objects.current(), slug=slug)
+    publication = get_object_or_404(
+        Publication.objects.filter(
+            pk__in=CurrentPublication.objects.live().values("publication_id")
+        ),
+        slug=slug,
+    )
     return render(request, "editorial/page_detail.html", {"publication": publication})

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 
 from editorial import roles
 from editorial.importing import seed_import
-from editorial.models import Publication
+from editorial.models import Publication, ReviewerProfile
 
 
 def _member(username: str, role: str, **extra):
@@ -22,14 +22,25 @@ def writer(db):
     return _member("writer", roles.WRITER, first_name="Wren", last_name="Writer")
 
 
+def _reviewer(username: str, role: str, credential: str, **extra):
+    user = _member(username, role, **extra)
+    ReviewerProfile.objects.create(user=user, credential=credential)
+    return user
+
+
 @pytest.fixture
 def physician(db):
-    return _member("physician", roles.PHYSICIAN, first_name="Paula", last_name="Physician")
+    return _reviewer("physician", roles.PHYSICIAN, "MD", first_name="Paula", last_name="Physician")
 
 
 @pytest.fixture
 def nurse(db):
-    return _member("nurse", roles.NURSE, first_name="Nina", last_name="Nurse")
+    return _reviewer("nurse", roles.NURSE, "OCN", first_name="Nina", last_name="Nurse")
+
+
+@pytest.fixture
+def second_physician(db):
+    return _reviewer("physician2", roles.PHYSICIAN, "DO", first_name="Omar", last_name="Osteopath")
 
 
 @pytest.fixture

@@ -10,8 +10,9 @@ from django.core.management.base import CommandError
 from config.history import save_with_history
 from drugs.models import CancerType, Drug, Page
 from editorial.importing import IMPORT_USERNAME, seed_import
-from editorial.models import AuditEntry, Publication
-from editorial.publishing import InvalidTransition, page_import
+from editorial.models import AuditEntry, Change, ChangeRecord, Publication
+from editorial.workflow import InvalidTransition, change_import_publish
+from tests.workflow import edit
 
 pytestmark = pytest.mark.django_db
 
@@ -82,13 +83,29 @@ def test_import_refuses_to_publish_records_someone_already_edited(db, writer):
         call_command("import_seed")
 
 
-def test_page_import_refuses_to_publish_over_an_existing_publication(seed_page, managing_editor):
+def test_an_import_refuses_a_page_that_was_ever_published(seed_page, managing_editor):
+    change = Change.objects.create(title="Again", kind=Change.Kind.IMPORT, author=managing_editor)
+    ChangeRecord.objects.create(
+        change=change, model="drugs.page", object_id=seed_page.pk, claimed_by=managing_editor
+    )
     with pytest.raises(InvalidTransition, match="already published"):
-        page_import(
-            page=seed_page,
+        change_import_publish(
+            change=change,
             editor=managing_editor,
             last_revised=datetime.date(2026, 1, 1),
             comment="Again",
+        )
+    assert Publication.objects.count() == 1
+
+
+def test_only_an_import_change_is_published_without_review(seed_page, writer, managing_editor):
+    change = edit(writer, seed_page, title="Unreviewed title")
+    with pytest.raises(InvalidTransition, match="Only a new import"):
+        change_import_publish(
+            change=change,
+            editor=managing_editor,
+            last_revised=datetime.date(2026, 1, 1),
+            comment="",
         )
     assert Publication.objects.count() == 1
 
@@ -97,7 +114,7 @@ def test_import_writes_nothing_when_it_fails_half_way(db, monkeypatch):
     def fail(**kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("editorial.importing.page_import", fail)
+    monkeypatch.setattr("editorial.importing.change_import_publish", fail)
     with pytest.raises(RuntimeError):
         seed_import()
     assert not Page.objects.exists() and not CancerType.objects.exists()

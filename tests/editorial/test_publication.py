@@ -5,13 +5,15 @@ import pytest
 from config.history import save_with_history
 from drugs.models import Drug
 from editorial.models import AppendOnlyError, Publication
-from editorial.snapshots import content_hash, load_page, page_manifest, page_snapshot
+from editorial.snapshots import ContentSource, content_hash, page_snapshot
+from editorial.workflow import record_key
 
 pytestmark = pytest.mark.django_db
 
 
-def snapshot_of(page):
-    return page_snapshot(load_page(page.pk))
+def snapshot_of(page, *owned):
+    """The page as a change owning `owned` would publish it."""
+    return page_snapshot(ContentSource({record_key(row) for row in owned}), page.pk)
 
 
 def test_publication_stores_the_hash_of_its_own_content(seed_publication):
@@ -22,7 +24,7 @@ def test_unchanged_page_hashes_the_same_whatever_its_ids_and_timestamps(seed_pag
     before = content_hash(snapshot_of(seed_page))
     everolimus = Drug.objects.get(slug="everolimus")
     save_with_history(everolimus, user=writer, reason="Saved without changes")
-    assert content_hash(snapshot_of(seed_page)) == before
+    assert content_hash(snapshot_of(seed_page, everolimus)) == before
 
 
 def test_a_change_to_a_shared_drug_changes_the_pages_hash(seed_page, writer):
@@ -30,7 +32,15 @@ def test_a_change_to_a_shared_drug_changes_the_pages_hash(seed_page, writer):
     everolimus = Drug.objects.get(slug="everolimus")
     everolimus.administration = "Everolimus is a tablet taken once a day."
     save_with_history(everolimus, user=writer, reason="Label wording")
-    assert content_hash(snapshot_of(seed_page)) != before
+    assert content_hash(snapshot_of(seed_page, everolimus)) != before
+
+
+def test_a_snapshot_ignores_working_edits_its_change_does_not_own(seed_page, writer):
+    before = content_hash(snapshot_of(seed_page))
+    everolimus = Drug.objects.get(slug="everolimus")
+    everolimus.administration = "Someone else's unreviewed draft."
+    save_with_history(everolimus, user=writer, reason="Draft")
+    assert content_hash(snapshot_of(seed_page)) == before
 
 
 def test_hash_is_independent_of_key_order():
@@ -79,12 +89,12 @@ def test_manifest_names_the_history_record_of_every_row_shown(seed_publication):
     assert sum(1 for model, _ in manifest if model == "references.citation") == 8
 
 
-def test_manifest_moves_on_with_the_history(seed_page, writer):
+def test_a_changes_manifest_names_its_own_rows_latest_history(seed_page, writer):
     everolimus = Drug.objects.get(slug="everolimus")
     save_with_history(everolimus, user=writer, reason="Touch")
-    manifest = {
-        (r["model"], r["pk"]): r["history_id"] for r in page_manifest(load_page(seed_page.pk))
-    }
+    source = ContentSource({record_key(everolimus)})
+    page_snapshot(source, seed_page.pk)
+    manifest = {(r["model"], r["pk"]): r["history_id"] for r in source.manifest()}
     assert manifest[("drugs.drug", everolimus.pk)] == everolimus.history.latest().history_id
 
 

@@ -3,14 +3,16 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from config.history import save_with_history
 from editorial import roles
+from editorial.models import ReviewerProfile
 
-# username, full name, role, password: for local demonstration only.
+# username, full name, role, credential, password: for local demonstration only.
 DEMO_USERS = [
-    ("writer", "Wren Writer", roles.WRITER, "demo-writer-pass"),
-    ("physician", "Dr. Paula Physician, MD", roles.PHYSICIAN, "demo-physician-pass"),
-    ("nurse", "Nina Nurse, RN, OCN", roles.NURSE, "demo-nurse-pass"),
-    ("editor", "Mara Managing-Editor", roles.MANAGING_EDITOR, "demo-editor-pass"),
+    ("writer", "Wren Writer", roles.WRITER, "", "demo-writer-pass"),
+    ("physician", "Paula Physician", roles.PHYSICIAN, "MD", "demo-physician-pass"),
+    ("nurse", "Nina Nurse", roles.NURSE, "OCN", "demo-nurse-pass"),
+    ("editor", "Mara Editor", roles.MANAGING_EDITOR, "", "demo-editor-pass"),
 ]
 
 
@@ -34,7 +36,7 @@ class Command(BaseCommand):
         groups = roles.roles_sync()
         User = get_user_model()
         self.stdout.write("Demo logins (http://127.0.0.1:8000/admin/):")
-        for username, full_name, role, password in DEMO_USERS:
+        for username, full_name, role, credential, password in DEMO_USERS:
             first, _, last = full_name.partition(" ")
             user, _ = User.objects.get_or_create(username=username)
             user.first_name, user.last_name = first, last
@@ -42,5 +44,11 @@ class Command(BaseCommand):
             user.set_password(password)
             user.save()
             user.groups.set([groups[role]])
-            self.stdout.write(f"  {role:<26} {username:<10} password: {password}")
+            if credential:
+                profile = ReviewerProfile.objects.filter(user=user).first()
+                profile = profile or ReviewerProfile(user=user)
+                profile.credential = credential
+                save_with_history(profile, user=None, reason="Demo reviewer credential")
+            label = f"{role} ({credential})" if credential else role
+            self.stdout.write(f"  {label:<32} {username:<10} password: {password}")
         self.stdout.write("  The public site needs no login: http://127.0.0.1:8000/")

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from editorial.importing import seed_import
-from editorial.publishing import InvalidTransition
+from editorial.workflow import InvalidTransition
 
 
 class Command(BaseCommand):

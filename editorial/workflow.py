@@ -102,6 +102,10 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, str]] = {
     (State.SCHEDULED, Action.EDIT): (State.DRAFT, Actor.AUTHOR),
     (State.DRAFT, Action.SUBMIT): (State.IN_REVIEW, Actor.AUTHOR_OR_MANAGING_EDITOR),
     (State.CHANGES_REQUESTED, Action.SUBMIT): (State.IN_REVIEW, Actor.AUTHOR_OR_MANAGING_EDITOR),
+    # Submitting again rebuilds the revision on what is published now (say, after
+    # another change published a page this one alters); approvals start over.
+    (State.IN_REVIEW, Action.SUBMIT): (State.IN_REVIEW, Actor.AUTHOR_OR_MANAGING_EDITOR),
+    (State.APPROVED, Action.SUBMIT): (State.IN_REVIEW, Actor.AUTHOR_OR_MANAGING_EDITOR),
     (State.IN_REVIEW, Action.APPROVE): (State.IN_REVIEW, Actor.REVIEWER),
     (State.APPROVED, Action.APPROVE): (State.APPROVED, Actor.REVIEWER),
     (State.IN_REVIEW, Action.REQUEST_CHANGES): (State.CHANGES_REQUESTED, Actor.REVIEWER),
@@ -277,7 +281,8 @@ def record_take_over(*, key: RecordKey, editor: AbstractBaseUser, comment: str =
         old.save(update_fields=["state", "scheduled_at"])
     change = change_for_edit(user=editor, key=None)
     ChangeRecord.objects.create(change=change, model=key[0], object_id=key[1], claimed_by=editor)
-    change.editors.add(editor)
+    # The record's working state carries its former editors' work: they may not review it.
+    change.editors.add(editor, old.author, *old.editors.all())
     _audit(
         AuditEntry.Action.TAKE_OVER,
         editor,
@@ -605,9 +610,9 @@ def _check_current(revision: Revision, snapshots: list[RevisionPage]) -> None:
         current_id = current.publication_id if current else None
         if current_id != snapshot.base_publication_id:
             raise InvalidTransition(
-                f"“{snapshot.content['title']}” was published by another change after revision "
-                f"{revision.number} was made. Submit the change again so that reviewers approve "
-                "it on top of what is published now."
+                f"“{snapshot.content['title']}” was published or unpublished by another change "
+                f"after revision {revision.number} was made. Submit the change again so that "
+                "reviewers approve it on top of what is public now."
             )
         models_shown = {row["model"] for row in snapshot.manifest}
         published = {
@@ -892,6 +897,15 @@ def page_unpublish(
 # --- Withdrawing and reverting -----------------------------------------------------------
 
 
+def _write_version(name: str, history_id: int, user: AbstractBaseUser, reason: str) -> models.Model:
+    """Make a record's working row that historical version again (re-creating it if deleted)."""
+    model = MODELS_BY_LABEL[name]
+    instance = model.history.get(history_id=history_id).instance
+    # Update the row if it exists; a default primary key would otherwise force an insert.
+    instance._state.adding = not model.objects.filter(pk=instance.pk).exists()
+    return save_with_history(instance, user=user, reason=reason)
+
+
 def _restore(keys: list[RecordKey], user: AbstractBaseUser, reason: str) -> None:
     """Set each record's working row back to its published version; delete unpublished ones."""
     published = {
@@ -957,9 +971,7 @@ def publication_revert(*, publication: Publication, editor: AbstractBaseUser) ->
     reason = f"Reverted to the publication of {_when(publication.published_at)}"
     order = {label(model): index for index, model in enumerate(CONTENT_MODELS)}
     for name, pk in sorted(pinned, key=lambda key: order[key[0]]):
-        model = MODELS_BY_LABEL[name]
-        instance = model.history.get(history_id=pinned[(name, pk)]).instance
-        save_with_history(instance, user=editor, reason=reason)
+        instance = _write_version(name, pinned[(name, pk)], editor, reason)
         record_edit(user=editor, instance=instance, change=change)
     for name, pk in reversed(sorted(extra, key=lambda key: order[key[0]])):
         row = MODELS_BY_LABEL[name].objects.get(pk=pk)
@@ -987,9 +999,12 @@ def credential_set(
     valid_until: datetime.date | None,
     editor: AbstractBaseUser,
 ) -> ReviewerProfile:
-    """Set a reviewer's credential; only managing editors and administrators may."""
+    """Set a reviewer's credential; only managing editors and administrators may, never their own."""
     if not editor.has_perm(SET_CREDENTIAL_PERMISSION):
         raise PermissionDenied("Only a managing editor or an administrator may set credentials.")
+    if user.pk == editor.pk:
+        # Otherwise one person could grant themselves the approval they need to publish.
+        raise PermissionDenied("Nobody sets their own credential: ask another managing editor.")
     if credential and credential not in ReviewerProfile.Credential.values:
         raise InvalidTransition(f"Unknown credential “{credential}”.")
     profile = ReviewerProfile.objects.filter(user=user).first() or ReviewerProfile(user=user)

@@ -1,0 +1,115 @@
+"""The whole path through the admin's forms alone: edit, submit, two approvals, publish."""
+
+import pytest
+from django.urls import reverse
+from django.utils import formats, timezone
+
+from drugs.models import SideEffectTerm
+from editorial.models import Change
+from tests.admin_forms import change_form_data
+
+pytestmark = pytest.mark.django_db
+
+
+def workflow_page(client, change):
+    response = client.get(reverse("admin:editorial_change_change", args=[change.pk]))
+    assert response.status_code == 200
+    return response
+
+
+def test_demo_users_take_the_seed_page_from_edit_to_publication_in_the_admin(
+    client, writer, physician, nurse, managing_editor, everolimus, seed_url
+):
+    public_before = client.get(seed_url).content.decode()
+
+    # The writer adds a side effect to everolimus in its admin form.
+    client.force_login(writer)
+    url = reverse("admin:drugs_drug_change", args=[everolimus.pk])
+    data = change_form_data(client.get(url))
+    new = int(data["side_effects-TOTAL_FORMS"]) - 1
+    data.update(
+        {
+            f"side_effects-{new}-group": "other",
+            f"side_effects-{new}-position": "1",
+            f"side_effects-{new}-term": str(SideEffectTerm.objects.get(slug="headache").pk),
+            "change_reason": "Headache is on the current label",
+        }
+    )
+    response = client.post(url, data, follow=True)
+    assert "Your edit is in" in response.content.decode()
+    change = Change.objects.get(author=writer)
+
+    page = workflow_page(client, change)
+    assert b"Submit for review" in page.content
+    client.post(
+        reverse("admin:editorial_change_submit", args=[change.pk]),
+        {"summary": "Added headache to everolimus's side effects.", "note": "From the 2026 label."},
+    )
+    assert client.get(seed_url).content.decode() == public_before
+    assert b"Your review" not in workflow_page(client, change).content  # no way to approve
+
+    revision = change.current_revision()
+    for reviewer in (physician, nurse):
+        client.force_login(reviewer)
+        page = workflow_page(client, change)
+        assert b"Your review" in page.content
+        client.post(
+            reverse("admin:editorial_change_review", args=[change.pk]),
+            {
+                "revision": revision.pk,
+                "content_hash": revision.content_hash,
+                "decision": "approve",
+                "comment": "Matches the label.",
+            },
+        )
+    assert client.get(seed_url).content.decode() == public_before
+    change.refresh_from_db()
+    assert change.state == Change.State.APPROVED
+
+    client.force_login(managing_editor)
+    assert b"Publish revision 1 now" in workflow_page(client, change).content
+    client.post(
+        reverse("admin:editorial_change_publish", args=[change.pk]), {"revision": revision.pk}
+    )
+    client.logout()
+
+    public_after = client.get(seed_url).content.decode()
+    assert "<li>headache</li>" in public_after
+    today = formats.date_format(timezone.localdate(), "F j, Y")
+    assert (
+        f'Last Revised: <time datetime="{timezone.localdate():%Y-%m-%d}">{today}</time>'
+        in public_after
+    )
+
+
+def test_editing_a_record_held_by_another_change_shows_who_holds_it_and_saves_nothing(
+    client, writer, other_writer, everolimus
+):
+    from tests.workflow import edit
+
+    change = edit(other_writer, everolimus, administration="Otto's draft.")
+    client.force_login(writer)
+    url = reverse("admin:drugs_drug_change", args=[everolimus.pk])
+    page = client.get(url)
+    assert f"in change {change.pk} by Otto Other since" in page.content.decode()
+    data = change_form_data(page)
+    data.update(administration="Wren's overwrite.", change_reason="Mine")
+    response = client.post(url, data)
+    assert f"in change {change.pk} by Otto Other since" in response.content.decode()
+    everolimus.refresh_from_db()
+    assert everolimus.administration == "Otto's draft."
+
+
+def test_a_refused_action_comes_back_as_a_message(client, writer, physician, everolimus):
+    from tests.workflow import edit, submit
+
+    change = edit(writer, everolimus, administration="Everolimus is a tablet.")
+    revision = submit(change, writer)
+    client.force_login(physician)
+    response = client.post(
+        reverse("admin:editorial_change_review", args=[change.pk]),
+        {"revision": revision.pk, "content_hash": "0" * 64, "decision": "approve"},
+        follow=True,
+    )
+    assert "moved on since you opened it" in response.content.decode()
+    assert not revision.reviews.exists()

@@ -135,8 +135,8 @@ class WorkflowAdminMixin:
         return super().response_delete(request, obj_display, obj_id)
 
 
-def _with_workflow(admin_class: type) -> type:
-    return type(admin_class.__name__, (WorkflowAdminMixin, admin_class), {})
+def _with_workflow(admin_class: type, **attributes) -> type:
+    return type(admin_class.__name__, (WorkflowAdminMixin, admin_class), attributes)
 
 
 # editorial owns the workflow, so it registers the content admins with it (drugs and
@@ -147,11 +147,17 @@ for _model, _admin in [
     (Drug, drugs_admin.DrugAdmin),
     (DrugSideEffect, drugs_admin.DrugSideEffectAdmin),
     (EditorialTeam, drugs_admin.EditorialTeamAdmin),
-    (Page, drugs_admin.PageAdmin),
     (Citation, references_admin.CitationAdmin),
 ]:
     admin.site.unregister(_model)
     admin.site.register(_model, _with_workflow(_admin))
+admin.site.unregister(Page)
+admin.site.register(
+    Page,
+    _with_workflow(
+        drugs_admin.PageAdmin, change_form_template="admin/editorial/page_change_form.html"
+    ),
+)
 
 
 def _message(refusal: Exception) -> str:
@@ -519,6 +525,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Publication)
 class PublicationAdmin(ReadOnlyAdmin):
+    change_form_template = "admin/editorial/publication_change_form.html"
     list_display = [
         "title",
         "published_at",

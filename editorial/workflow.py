@@ -36,6 +36,7 @@ from .models import (
     AuditEntry,
     Change,
     ChangeRecord,
+    CredentialKind,
     CurrentPublication,
     Publication,
     PublishedVersion,
@@ -120,6 +121,9 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, str]] = {
         for state in Change.OPEN_STATES
     },
 }
+
+# The floor under any review policy (DESIGN.md, invariant 3).
+MINIMUM_APPROVALS = {CredentialKind.PHYSICIAN: 1, CredentialKind.ONCOLOGY_NURSE: 1}
 
 PUBLISH_PERMISSION = "editorial.publish_change"
 TAKE_OVER_PERMISSION = "editorial.take_over_record"
@@ -571,14 +575,18 @@ def policy_progress(revision: Revision, *, full_review: bool = False) -> list[Re
         if review.reviewer_id in editors or profile is None or not profile.is_current(today):
             continue
         counting.setdefault(profile.kind, []).append(review)
+    # The policy may ask for more, never for less than a physician and a nurse.
+    required = dict(MINIMUM_APPROVALS)
+    for requirement in policy.requirements.all():
+        required[requirement.kind] = max(required.get(requirement.kind, 0), requirement.count)
     return [
         RequirementProgress(
-            kind=requirement.kind,
-            label=requirement.get_kind_display(),
-            required=requirement.count,
-            approvals=counting.get(requirement.kind, []),
+            kind=kind,
+            label=CredentialKind(kind).label,
+            required=count,
+            approvals=counting.get(kind, []),
         )
-        for requirement in policy.requirements.all()
+        for kind, count in required.items()
     ]
 
 

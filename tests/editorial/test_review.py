@@ -44,6 +44,13 @@ def test_the_policy_is_data_and_can_require_more(revision, physician, second_phy
     assert state_of(revision) == Change.State.APPROVED
 
 
+def test_no_policy_can_require_less_than_a_physician_and_a_nurse(revision, physician):
+    PolicyRequirement.objects.all().delete()
+    approve(revision, physician)
+    assert workflow.policy_shortfall(revision) == "1 more oncology certified nurse approval"
+    assert state_of(revision) == Change.State.IN_REVIEW
+
+
 def test_the_default_policy_reviews_pages_every_twelve_months():
     policy = ReviewPolicy.active()
     assert policy.review_interval_months == 12

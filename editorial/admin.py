@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from drugs import admin as drugs_admin
@@ -30,10 +31,12 @@ from drugs.models import (
 from references import admin as references_admin
 from references.models import Citation
 
-from . import workflow
+from . import review, timeline, workflow
+from .diffing import html_diff
 from .models import (
     AuditEntry,
     Change,
+    Comment,
     CurrentPublication,
     PolicyRequirement,
     Publication,
@@ -42,9 +45,12 @@ from .models import (
     Revision,
     RevisionPage,
 )
-from .snapshots import MODELS_BY_LABEL
+from .snapshots import MODELS_BY_LABEL, ContentSource, page_snapshot, render_page_body
 
 REFUSALS = (workflow.InvalidTransition, PermissionDenied)
+
+# The front page shows each person what needs them (editorial.dashboard).
+admin.site.index_template = "admin/imprimatur_index.html"
 
 
 # --- Content admins that put every edit into a change --------------------------------------
@@ -230,7 +236,13 @@ class ChangeAdmin(SimpleHistoryAdmin):
             view(self.unschedule_view, "unschedule", "<int:pk>/unschedule/"),
             view(self.withdraw_view, "withdraw", "<int:pk>/withdraw/"),
             view(self.preview_view, "preview", "revision-page/<int:pk>/preview/"),
+            view(self.draft_preview_view, "draft_preview", "<int:pk>/draft-preview/<int:page_id>/"),
+            view(self.claim_view, "claim", "<int:pk>/claim/"),
+            view(self.comment_view, "comment", "<int:pk>/comment/"),
+            view(self.resolve_view, "resolve", "comment/<int:comment_id>/resolve/"),
             view(self.take_over_view, "take_over", "take-over/<str:model>/<int:pk>/"),
+            view(self.timeline_view, "timeline", "page/<int:page_id>/timeline/"),
+            view(self.compare_view, "compare", "page/<int:page_id>/compare/"),
             view(self.sign_off_view, "sign_off", "sign-off/<int:page_id>/"),
             view(self.unpublish_view, "unpublish", "unpublish/<int:page_id>/"),
             view(self.revert_view, "revert", "revert/<int:publication_id>/"),
@@ -250,6 +262,16 @@ class ChangeAdmin(SimpleHistoryAdmin):
             "change": change,
             "revision": revision,
             "pages": list(revision.pages.select_related("base_publication")) if revision else [],
+            "comparisons": review.page_comparisons(change, revision),
+            "record_changes": review.record_changes(change, revision),
+            "comments": change.comments.filter(parent__isnull=True)
+            .select_related("author", "resolved_by", "revision")
+            .prefetch_related("replies__author"),
+            "claims": change.review_claims.select_related("reviewer"),
+            "may_comment": user.has_perm(workflow.VIEW_DRAFT_PERMISSION),
+            "may_claim": change.state == Change.State.IN_REVIEW
+            and workflow.reviewer_refusal(user, change) is None
+            and not change.review_claims.filter(reviewer=user).exists(),
             "reviews": list(revision.reviews.select_related("reviewer")) if revision else [],
             "progress": workflow.policy_progress(revision) if revision else [],
             "records": [
@@ -403,10 +425,119 @@ class ChangeAdmin(SimpleHistoryAdmin):
         response = render(
             request,
             "editorial/preview.html",
-            {"snapshot": snapshot, "revision": snapshot.revision, "today": timezone.localdate()},
+            {
+                "html": snapshot.html_safe,
+                "content": snapshot.content,
+                "change": snapshot.revision.change,
+                "revision": snapshot.revision,
+            },
         )
         response["Cache-Control"] = "private, no-store"
         return response
+
+    def draft_preview_view(self, request, pk, page_id):
+        if not request.user.has_perm(workflow.VIEW_DRAFT_PERMISSION):
+            raise PermissionDenied
+        change = self._change(pk)
+        keys = workflow.owned_keys(change)
+        if page_id not in workflow.pages_altered(change, keys):
+            raise Http404("This change does not alter that page.")
+        content = page_snapshot(ContentSource(keys), page_id)
+        if content is None:
+            raise Http404
+        response = render(
+            request,
+            "editorial/preview.html",
+            {"html": mark_safe(render_page_body(content)), "content": content, "change": change},  # noqa: S308 - autoescaped by render_page_body
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    def claim_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponse(status=405)
+        change = self._change(pk)
+        return self._act(
+            request,
+            change,
+            lambda: workflow.change_claim_review(change=change, reviewer=request.user),
+            "Others now see that you are reviewing this change.",
+        )
+
+    def comment_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponse(status=405)
+        change = self._change(pk)
+        parent = None
+        if request.POST.get("parent"):
+            parent = get_object_or_404(Comment, pk=request.POST["parent"], change=change)
+        return self._act(
+            request,
+            change,
+            lambda: workflow.comment_add(
+                change=change, author=request.user, body=request.POST.get("body", ""), parent=parent
+            ),
+            "Comment added.",
+        )
+
+    def resolve_view(self, request, comment_id):
+        if request.method != "POST":
+            return HttpResponse(status=405)
+        comment = get_object_or_404(Comment, pk=comment_id)
+        return self._act(
+            request,
+            comment.change,
+            lambda: workflow.comment_resolve(comment=comment, user=request.user),
+            "Comment resolved.",
+        )
+
+    def timeline_view(self, request, page_id):
+        if not request.user.has_perm(workflow.VIEW_DRAFT_PERMISSION):
+            raise PermissionDenied
+        page = get_object_or_404(Page, pk=page_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Timeline: {page.title}",
+            "page": page,
+            "events": timeline.page_events(page),
+            "versions": timeline.page_versions(page),
+        }
+        day = request.GET.get("date")
+        if day:
+            try:
+                moment = timeline.end_of_day(datetime.date.fromisoformat(day))
+            except ValueError:
+                self.message_user(request, "Give the date as YYYY-MM-DD.", messages.ERROR)
+            else:
+                context["public_day"] = day
+                context["public_then"] = workflow.public_view_at(page=page, moment=moment)
+        return TemplateResponse(request, "admin/editorial/change/timeline.html", context)
+
+    def compare_view(self, request, page_id):
+        if not request.user.has_perm(workflow.VIEW_DRAFT_PERMISSION):
+            raise PermissionDenied
+        page = get_object_or_404(Page, pk=page_id)
+        try:
+            older = timeline.version(page, request.GET.get("a", ""))
+            newer = timeline.version(page, request.GET.get("b", ""))
+        except (ValueError, LookupError):
+            raise Http404("Choose two versions of this page to compare.") from None
+        before, after = html_diff(older.html, newer.html)
+        return TemplateResponse(
+            request,
+            "admin/editorial/change/compare.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": f"Compare: {page.title}",
+                "page": page,
+                "older": older,
+                "newer": newer,
+                "before": before,
+                "after": after,
+            },
+        )
 
     def take_over_view(self, request, model, pk):
         if model not in MODELS_BY_LABEL:

@@ -234,6 +234,50 @@ class ChangeRecord(models.Model):
         return f"{self.model} {self.object_id} in change {self.change_id}"
 
 
+class ReviewClaim(models.Model):
+    """A reviewer's note to others that they are reviewing a change now."""
+
+    change = models.ForeignKey(Change, on_delete=models.CASCADE, related_name="review_claims")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    claimed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["change", "reviewer"], name="one_claim_per_reviewer")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} is reviewing change {self.change_id}"
+
+
+class Comment(models.Model):
+    """A remark in a change's review thread; replies point at the comment they answer."""
+
+    change = models.ForeignKey(Change, on_delete=models.PROTECT, related_name="comments")
+    revision = models.ForeignKey(
+        "Revision", on_delete=models.PROTECT, null=True, blank=True, related_name="comments"
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replies"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Comment by {self.author} on change {self.change_id}"
+
+
 class Revision(AppendOnlyModel):
     """A change frozen for review: exactly what its approvals approve and its publish writes."""
 
@@ -440,6 +484,7 @@ class AuditEntry(AppendOnlyModel):
         TAKE_OVER = "take_over", "Took over a record"
         REVERT = "revert", "Reverted"
         SIGN_OFF = "sign_off", "Started a periodic review"
+        CLAIM = "claim", "Started reviewing"
         CREDENTIAL = "credential", "Changed a credential"
 
     action = models.CharField(max_length=30, choices=Action.choices)

@@ -36,11 +36,13 @@ from .models import (
     AuditEntry,
     Change,
     ChangeRecord,
+    Comment,
     CredentialKind,
     CurrentPublication,
     Publication,
     PublishedVersion,
     Review,
+    ReviewClaim,
     ReviewerProfile,
     ReviewPolicy,
     Revision,
@@ -417,6 +419,7 @@ def change_submit(
     revision = _freeze(change, user, note.strip(), summary.strip())
     change.state = state
     change.save(update_fields=["state"])
+    change.review_claims.all().delete()  # a new revision is a new review
     _audit(AuditEntry.Action.SUBMIT, user, change=change, revision=revision, comment=note)
     return revision
 
@@ -513,6 +516,7 @@ def revision_approve(
             f"{revision.pages.count()}. Approve it without marking a full review."
         )
     review = _review(revision, reviewer, Review.Decision.APPROVE, comment, full_review)
+    change.review_claims.filter(reviewer=reviewer).delete()
     _audit(AuditEntry.Action.APPROVE, reviewer, change=change, revision=revision, comment=comment)
     if change.state == State.IN_REVIEW and not policy_shortfall(revision):
         change.state = State.APPROVED
@@ -529,6 +533,7 @@ def revision_request_changes(
     if not comment.strip():
         raise InvalidTransition("Say what needs to change.")
     review = _review(revision, reviewer, Review.Decision.REQUEST_CHANGES, comment, False)
+    change.review_claims.filter(reviewer=reviewer).delete()
     change.state = next_state(change, Action.REQUEST_CHANGES)
     change.scheduled_at = None
     change.save(update_fields=["state", "scheduled_at"])
@@ -540,6 +545,65 @@ def revision_request_changes(
         comment=comment,
     )
     return review
+
+
+@transaction.atomic
+def change_claim_review(*, change: Change, reviewer: AbstractBaseUser) -> ReviewClaim:
+    """Tell other reviewers that `reviewer` is reviewing this change now."""
+    change = Change.objects.select_for_update().get(pk=change.pk)
+    if change.state not in (State.IN_REVIEW, State.APPROVED):
+        raise InvalidTransition(f"Change {change.pk} is not waiting for review.")
+    refusal = reviewer_refusal(reviewer, change)
+    if refusal:
+        raise PermissionDenied(refusal)
+    claim, created = ReviewClaim.objects.get_or_create(change=change, reviewer=reviewer)
+    if created:
+        _audit(AuditEntry.Action.CLAIM, reviewer, change=change, revision=change.current_revision())
+    return claim
+
+
+def _may_discuss(user: AbstractBaseUser) -> bool:
+    return user.is_authenticated and user.is_active and user.has_perm(VIEW_DRAFT_PERMISSION)
+
+
+@transaction.atomic
+def comment_add(
+    *, change: Change, author: AbstractBaseUser, body: str, parent: Comment | None = None
+) -> Comment:
+    """Add a remark, or a reply to one, to the change's thread, on its current revision."""
+    if not _may_discuss(author):
+        raise PermissionDenied("Only editors and reviewers may comment.")
+    if not body.strip():
+        raise InvalidTransition("Write a comment first.")
+    if parent is not None and parent.change_id != change.pk:
+        raise InvalidTransition("A reply must answer a comment on the same change.")
+    return save_with_history(
+        Comment(
+            change=change,
+            revision=change.current_revision(),
+            parent=parent,
+            author=author,
+            body=body.strip(),
+        ),
+        user=author,
+        reason="Comment",
+    )
+
+
+@transaction.atomic
+def comment_resolve(*, comment: Comment, user: AbstractBaseUser) -> Comment:
+    """Mark a remark as dealt with: by its writer, the change's author or a managing editor."""
+    comment = Comment.objects.select_for_update().select_related("change").get(pk=comment.pk)
+    if user.pk not in (comment.author_id, comment.change.author_id) and not is_managing_editor(
+        user
+    ):
+        raise PermissionDenied(
+            "Only the commenter, the change's author or a managing editor may resolve it."
+        )
+    if comment.resolved_at is not None:
+        raise InvalidTransition("This comment is already resolved.")
+    comment.resolved_at, comment.resolved_by = timezone.now(), user
+    return save_with_history(comment, user=user, reason="Resolved")
 
 
 @dataclass(frozen=True)

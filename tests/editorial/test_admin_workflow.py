@@ -46,13 +46,13 @@ def test_demo_users_take_the_seed_page_from_edit_to_publication_in_the_admin(
         {"summary": "Added headache to everolimus's side effects.", "note": "From the 2026 label."},
     )
     assert client.get(seed_url).content.decode() == public_before
-    assert b"Your review" not in workflow_page(client, change).content  # no way to approve
+    assert b"Approve revision" not in workflow_page(client, change).content  # no way to approve
 
     revision = change.current_revision()
     for reviewer in (physician, nurse):
         client.force_login(reviewer)
         page = workflow_page(client, change)
-        assert b"Your review" in page.content
+        assert b"Approve revision 1" in page.content
         client.post(
             reverse("admin:editorial_change_review", args=[change.pk]),
             {

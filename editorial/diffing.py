@@ -1,0 +1,255 @@
+"""What a change does: the page body before and after, marked up, and the fields that differ.
+
+Pure functions: nothing here reads the database or the request. Dependencies run one
+way (editorial → drugs), so models are passed in, never imported.
+"""
+
+import datetime
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
+
+REMOVED = "diff-removed"
+ADDED = "diff-added"
+CHANGED = "diff-changed"
+
+# A tag, a word (anything up to whitespace or a tag, so an entity such as `&lt;` is
+# never split), or a run of whitespace. Together they cover every character of a line.
+_TOKEN = re.compile(r"<[^>]*>|[^<\s]+|\s+")
+# An opening (or self-closing) element tag: not `</…>`, `<!--…-->` or `<!DOCTYPE>`.
+_OPENING_TAG = re.compile(r"<[A-Za-z][^>]*>")
+_CLASS_ATTRIBUTE = re.compile(r"""(\sclass\s*=\s*)(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+
+# Fields that every version differs in, or that no editor ever sets.
+_BOOKKEEPING_FIELDS = frozenset({"id", "created_at", "updated_at"})
+
+
+def html_diff(before: str, after: str) -> tuple[SafeString, SafeString]:
+    """The page body before and after a change, with what changed marked on each side.
+
+    Both inputs are HTML from our own autoescaping renderer (`render_page_body`): one
+    block element, or one opening or closing tag, per line. The rules:
+
+    1. Lines are compared whole (`difflib.SequenceMatcher`, `autojunk=False`). `before`
+       may be empty (a new page), in which case every line of `after` is added.
+    2. A line only in `before` gains the class `diff-removed` on its first opening tag,
+       a line only in `after` gains `diff-added`; an existing `class` attribute is
+       extended, never duplicated. A line with no opening tag (`</ul>`) is left as it
+       is, since its opening line carries the mark; should such a line hold words,
+       they are wrapped in `<del>` or `<ins>` so no removal or addition is invisible.
+    3. A run of lines replaced by another run is paired line by line, in order. Each
+       pair is compared token by token (tags, words, whitespace): removed runs of words
+       are wrapped in `<del>` on the before side, inserted runs in `<ins>` on the after
+       side, and both lines gain `diff-changed`. Tags are never wrapped or split: each
+       side keeps its own tags, so a changed link target shows as the old link before
+       and the new link after. Lines left over from a pairing follow rule 2.
+    4. Words are whatever lies between whitespace and tags, so entities (`&amp;`,
+       `&lt;script&gt;`) stay whole and escaped text stays escaped: the only markup
+       added is `<del>`, `<ins>` and class names of our own.
+    5. Lines that are the same on both sides come back exactly as they were.
+    """
+    before_lines = _lines(before)
+    after_lines = _lines(after)
+    marked_before: list[str] = []
+    marked_after: list[str] = []
+    matcher = difflib.SequenceMatcher(a=before_lines, b=after_lines, autojunk=False)
+    for opcode, b_start, b_end, a_start, a_end in matcher.get_opcodes():
+        old = before_lines[b_start:b_end]
+        new = after_lines[a_start:a_end]
+        if opcode == "equal":
+            marked_before.extend(old)
+            marked_after.extend(new)
+            continue
+        paired = min(len(old), len(new)) if opcode == "replace" else 0
+        for old_line, new_line in zip(old[:paired], new[:paired], strict=True):
+            old_marked, new_marked = _line_diff(old_line, new_line)
+            marked_before.append(old_marked)
+            marked_after.append(new_marked)
+        marked_before.extend(_whole_line(line, REMOVED, "del") for line in old[paired:])
+        marked_after.extend(_whole_line(line, ADDED, "ins") for line in new[paired:])
+    # The one justified safe-mark: both inputs are our own autoescaped renderer output,
+    # and every character added here is a tag or class name of our own; editor text is
+    # copied through exactly as the renderer escaped it.
+    return mark_safe("\n".join(marked_before)), mark_safe("\n".join(marked_after))  # noqa: S308
+
+
+def _add_class(line: str, name: str) -> str:
+    """The line with `name` added to the class list of its first opening tag.
+
+    An existing `class` attribute is extended; otherwise one is added. A line without
+    an opening tag comes back unchanged.
+    """
+    tag = _OPENING_TAG.search(line)
+    if tag is None:
+        return line
+    text = tag.group()
+    existing = _CLASS_ATTRIBUTE.search(text)
+    if existing is not None:
+        quote = '"' if existing.group(2) is not None else "'"
+        classes = (existing.group(2) or existing.group(3) or "").split()
+        if name not in classes:
+            classes.append(name)
+        attribute = f"{existing.group(1)}{quote}{' '.join(classes)}{quote}"
+        new_tag = text[: existing.start()] + attribute + text[existing.end() :]
+    else:
+        end = len(text) - 2 if text.endswith("/>") else len(text) - 1
+        new_tag = f'{text[:end].rstrip()} class="{name}"{text[end:]}'
+    return line[: tag.start()] + new_tag + line[tag.end() :]
+
+
+def _lines(html: str) -> list[str]:
+    # An empty page has no lines, not one empty line that could pair with a real one.
+    return html.split("\n") if html else []
+
+
+def _tokens(line: str) -> list[str]:
+    return _TOKEN.findall(line)
+
+
+def _is_tag(token: str) -> bool:
+    return token.startswith("<")
+
+
+def _is_space(token: str) -> bool:
+    return token.isspace()
+
+
+def _wrap_words(tokens: Iterable[str], wrapper: str) -> str:
+    """The tokens with each run of words (and the spaces between them) wrapped.
+
+    Tags end a run, so the wrapper never straddles a tag and the result nests properly;
+    whitespace at either end of a run stays outside the wrapper.
+    """
+    out: list[str] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        trailing: list[str] = []
+        while run and _is_space(run[-1]):
+            trailing.insert(0, run.pop())
+        if run:
+            out.append(f"<{wrapper}>{''.join(run)}</{wrapper}>")
+        out.extend(trailing)
+        run.clear()
+
+    for token in tokens:
+        if _is_tag(token):
+            flush()
+            out.append(token)
+        elif _is_space(token) and not run:
+            out.append(token)
+        else:
+            run.append(token)
+    flush()
+    return "".join(out)
+
+
+def _whole_line(line: str, class_name: str, wrapper: str) -> str:
+    """A line present on one side only: marked by class, or by wrapper if it has no tag."""
+    if _OPENING_TAG.search(line):
+        return _add_class(line, class_name)
+    return _wrap_words(_tokens(line), wrapper)
+
+
+def _line_diff(old_line: str, new_line: str) -> tuple[str, str]:
+    """A replaced line and its replacement, with removed and inserted words marked."""
+    # Mark first, so the class lands on the line's own first tag, never on a <del>.
+    old_tokens = _tokens(_add_class(old_line, CHANGED))
+    new_tokens = _tokens(_add_class(new_line, CHANGED))
+    old_out: list[str] = []
+    new_out: list[str] = []
+    for changed, old_part, new_part in _token_runs(old_tokens, new_tokens):
+        if changed:
+            old_out.append(_wrap_words(old_part, "del"))
+            new_out.append(_wrap_words(new_part, "ins"))
+        else:
+            old_out.extend(old_part)
+            new_out.extend(new_part)
+    return "".join(old_out), "".join(new_out)
+
+
+def _token_runs(
+    old_tokens: list[str], new_tokens: list[str]
+) -> list[tuple[bool, list[str], list[str]]]:
+    """The two token lists as alternating runs: (changed?, old tokens, new tokens).
+
+    A lone space that both sides share between two changes joins them, so "a pill taken"
+    replaced by "two tablets swallowed" reads as one deletion and one insertion, not three.
+    """
+    runs: list[tuple[bool, list[str], list[str]]] = []
+    matcher = difflib.SequenceMatcher(a=old_tokens, b=new_tokens, autojunk=False)
+    for opcode, o_start, o_end, n_start, n_end in matcher.get_opcodes():
+        run = (opcode != "equal", old_tokens[o_start:o_end], new_tokens[n_start:n_end])
+        if (
+            run[0]
+            and len(runs) >= 2
+            and runs[-2][0]
+            and all(_is_space(token) for token in runs[-1][1])
+        ):
+            gap = runs.pop()
+            previous = runs.pop()
+            run = (True, previous[1] + gap[1] + run[1], previous[2] + gap[2] + run[2])
+        runs.append(run)
+    return runs
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field that differs between two versions of a record, as an editor reads it."""
+
+    field: str  # the field's verbose name, capitalised ("How it is taken")
+    old: str
+    new: str
+
+
+def field_changes(
+    model: type[models.Model], old: dict[str, Any] | None, new: dict[str, Any] | None
+) -> list[FieldChange]:
+    """The editor-facing fields that differ between two versions of a record (None: absent).
+
+    `old` and `new` map field names, or attnames such as `drug_id`, to values. Fields
+    come in the model's order, named by their capitalised verbose name; the primary
+    key, `created_at` and `updated_at` are left out, as are keys the model has no
+    concrete field for. Values are shown as an editor reads them: "" for None, the
+    label of a choice, "yes"/"no" for booleans, ISO dates, otherwise `str` (a foreign
+    key shows its id). A field differs when what is shown differs, so a record added
+    lists every non-empty field with old "" and a record deleted every non-empty field
+    with new "".
+    """
+    old = old or {}
+    new = new or {}
+    changes: list[FieldChange] = []
+    for field in model._meta.concrete_fields:
+        if field.primary_key or field.name in _BOOKKEEPING_FIELDS:
+            continue
+        old_text = _display_value(field, _value(field, old))
+        new_text = _display_value(field, _value(field, new))
+        if old_text != new_text:
+            changes.append(FieldChange(str(capfirst(field.verbose_name)), old_text, new_text))
+    return changes
+
+
+def _display_value(field: models.Field, value: Any) -> str:
+    """A field's value as an editor reads it (the rules of `field_changes`)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if field.choices and isinstance(value, str | int):
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    return str(value)
+
+
+def _value(field: models.Field, version: dict[str, Any]) -> Any:
+    for key in (field.name, field.attname):
+        if key in version:
+            return version[key]
+    return None

@@ -56,28 +56,8 @@ def _submitted_at(change: Change):
     return revision.created_at if revision else change.created_at
 
 
-def dashboard_sections(user: AbstractBaseUser) -> list[Section]:
-    """The person's work, most urgent first; sections they have no part in are left out."""
-    changes = Change.objects.select_related("author").prefetch_related("review_claims__reviewer")
+def _author_sections(mine) -> list[Section]:
     sections: list[Section] = []
-
-    if getattr(user, "reviewer_profile", None) is not None:
-        waiting = []
-        for change in changes.filter(state=State.IN_REVIEW).order_by("created_at"):
-            revision = change.current_revision()
-            if (
-                revision
-                and workflow.reviewer_refusal(user, change) is None
-                and not revision.reviews.filter(reviewer=user).exists()
-            ):
-                waiting.append(
-                    _change_row(change, "Review", _submitted_at(change), _reviewing_note(change))
-                )
-        sections.append(
-            Section("review", "Awaiting my review", "Nothing is waiting for you.", waiting)
-        )
-
-    mine = changes.filter(author=user)
     sections.append(
         Section(
             "changes_requested",
@@ -113,6 +93,34 @@ def dashboard_sections(user: AbstractBaseUser) -> list[Section]:
             [_change_row(c, "Submit") for c in mine.filter(state=State.DRAFT)],
         )
     )
+    return sections
+
+
+def dashboard_sections(user: AbstractBaseUser) -> list[Section]:
+    """The person's work, most urgent first; sections they have no part in are left out."""
+    changes = Change.objects.select_related("author").prefetch_related("review_claims__reviewer")
+    sections: list[Section] = []
+
+    if getattr(user, "reviewer_profile", None) is not None:
+        waiting = []
+        for change in changes.filter(state=State.IN_REVIEW).order_by("created_at"):
+            revision = change.current_revision()
+            if (
+                revision
+                and workflow.reviewer_refusal(user, change) is None
+                and not revision.reviews.filter(reviewer=user).exists()
+            ):
+                waiting.append(
+                    _change_row(change, "Review", _submitted_at(change), _reviewing_note(change))
+                )
+        sections.append(
+            Section("review", "Awaiting my review", "Nothing is waiting for you.", waiting)
+        )
+
+    mine = changes.filter(author=user)
+    edits = user.has_perm("drugs.change_drug") or mine.exists()
+    if edits:
+        sections += _author_sections(mine)
 
     if workflow.is_managing_editor(user):
         sections.append(
@@ -163,7 +171,10 @@ def dashboard_sections(user: AbstractBaseUser) -> list[Section]:
                 action=f"In change {claim.change_id}",
             )
         )
-    sections.append(Section("held", "Records I hold in open changes", "You hold no records.", held))
+    if edits:
+        sections.append(
+            Section("held", "Records I hold in open changes", "You hold no records.", held)
+        )
 
     overdue = [
         Row(

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db import models
 from django.urls import reverse
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from . import workflow
 from .diffing import FieldChange, field_changes, html_diff
@@ -28,6 +28,30 @@ class PageComparison:
     after: SafeString
     preview_url: str
 
+    @property
+    def removed(self) -> list[SafeString]:
+        return marked_passages(self.before, ("diff-removed", "diff-changed"))
+
+    @property
+    def added(self) -> list[SafeString]:
+        return marked_passages(self.after, ("diff-added", "diff-changed"))
+
+
+def marked_passages(html: SafeString, classes: tuple[str, ...]) -> list[SafeString]:
+    """The lines of a marked-up diff that carry one of `classes`, each valid on its own.
+
+    A list item is wrapped in its own list so the excerpt stays valid HTML. The lines
+    come from `html_diff`, which only adds our own markup to autoescaped page HTML.
+    """
+    passages = []
+    for line in html.splitlines():
+        if any(name in line for name in classes):
+            text = line.strip()
+            if text.startswith("<li"):
+                text = f"<ul>{text}</ul>"
+            passages.append(mark_safe(text))  # noqa: S308 - html_diff output, see docstring
+    return passages
+
 
 @dataclass(frozen=True)
 class RecordChanges:
@@ -42,7 +66,11 @@ def _values(record: models.Model | None) -> dict[str, Any] | None:
     values = {}
     for field in record._meta.concrete_fields:
         value = getattr(record, field.attname)
-        if field.is_relation and value is not None and field.related_model in MODELS_BY_LABEL.values():
+        if (
+            field.is_relation
+            and value is not None
+            and field.related_model in MODELS_BY_LABEL.values()
+        ):
             related = field.related_model.objects.filter(pk=value).first()
             value = str(related) if related is not None else value
         values[field.attname] = value

@@ -31,7 +31,7 @@ from django.utils import formats, timezone
 from config.history import delete_with_history, save_with_history
 from drugs.models import Page
 
-from . import dates
+from . import dates, notifications
 from .models import (
     AuditEntry,
     Change,
@@ -421,6 +421,7 @@ def change_submit(
     change.save(update_fields=["state"])
     change.review_claims.all().delete()  # a new revision is a new review
     _audit(AuditEntry.Action.SUBMIT, user, change=change, revision=revision, comment=note)
+    notifications.notify_submitted(revision=revision)
     return revision
 
 
@@ -518,9 +519,11 @@ def revision_approve(
     review = _review(revision, reviewer, Review.Decision.APPROVE, comment, full_review)
     change.review_claims.filter(reviewer=reviewer).delete()
     _audit(AuditEntry.Action.APPROVE, reviewer, change=change, revision=revision, comment=comment)
+    notifications.notify_reviewed(review=review)
     if change.state == State.IN_REVIEW and not policy_shortfall(revision):
         change.state = State.APPROVED
         change.save(update_fields=["state"])
+        notifications.notify_approved(revision=revision)
     return review
 
 
@@ -544,6 +547,7 @@ def revision_request_changes(
         revision=revision,
         comment=comment,
     )
+    notifications.notify_reviewed(review=review)
     return review
 
 

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -45,7 +45,7 @@ from .models import (
     Revision,
     RevisionPage,
 )
-from .snapshots import MODELS_BY_LABEL, ContentSource, page_snapshot, render_page_body
+from .snapshots import MODELS_BY_LABEL, PARENT_FIELD, ContentSource, page_snapshot, render_page_body
 
 REFUSALS = (workflow.InvalidTransition, PermissionDenied)
 
@@ -621,19 +621,25 @@ class ChangeAdmin(SimpleHistoryAdmin):
         return HttpResponseRedirect(change.get_absolute_url())
 
 
+def _admin_url(row) -> str:
+    """The admin page where a record is edited: its own, or its parent's for a part-row."""
+    target = getattr(row, PARENT_FIELD[type(row)]) if type(row) in PARENT_FIELD else row
+    try:
+        return reverse(
+            f"admin:{target._meta.app_label}_{target._meta.model_name}_change", args=[target.pk]
+        )
+    except NoReverseMatch:
+        return ""
+
+
 def _record_row(record) -> dict:
     model = MODELS_BY_LABEL.get(record.model)
     row = model.objects.filter(pk=record.object_id).first() if model else None
-    url = (
-        reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[row.pk])
-        if row is not None and model is not DrugSideEffect
-        else ""
-    )
     return {
-        "label": f"{model._meta.verbose_name if model else record.model} “{row}”"
+        "label": f"{model._meta.verbose_name} “{row}”"
         if row is not None
         else f"{record.model} {record.object_id} (deleted)",
-        "url": url,
+        "url": _admin_url(row) if row is not None else "",
         "released": record.released_at,
     }
 

@@ -6,10 +6,12 @@ publishing would write.
 """
 
 from dataclasses import dataclass
+from html import unescape
 from typing import Any
 
 from django.db import models
 from django.urls import reverse
+from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from . import workflow
@@ -29,27 +31,37 @@ class PageComparison:
     preview_url: str
 
     @property
-    def removed(self) -> list[SafeString]:
+    def removed(self) -> list["Passage"]:
         return marked_passages(self.before, ("diff-removed", "diff-changed"))
 
     @property
-    def added(self) -> list[SafeString]:
+    def added(self) -> list["Passage"]:
         return marked_passages(self.after, ("diff-added", "diff-changed"))
 
 
-def marked_passages(html: SafeString, classes: tuple[str, ...]) -> list[SafeString]:
-    """The lines of a marked-up diff that carry one of `classes`, each valid on its own.
+@dataclass(frozen=True)
+class Passage:
+    section: str  # the heading of the part of the page it is in, e.g. a drug's name
+    html: SafeString
+
+
+def marked_passages(html: SafeString, classes: tuple[str, ...]) -> list[Passage]:
+    """The lines of a marked-up diff that carry one of `classes`, each valid on its own,
+    with the heading of the section they are in.
 
     A list item is wrapped in its own list so the excerpt stays valid HTML. The lines
     come from `html_diff`, which only adds our own markup to autoescaped page HTML.
     """
     passages = []
+    section = ""
     for line in html.splitlines():
-        if any(name in line for name in classes):
-            text = line.strip()
+        text = line.strip()
+        if text.startswith(("<h1", "<h2")):
+            section = unescape(strip_tags(text))
+        if any(name in text for name in classes):
             if text.startswith("<li"):
                 text = f"<ul>{text}</ul>"
-            passages.append(mark_safe(text))  # noqa: S308 - html_diff output, see docstring
+            passages.append(Passage(section, mark_safe(text)))  # noqa: S308 - see docstring
     return passages
 
 

@@ -41,6 +41,7 @@ class Command(BaseCommand):
             user, _ = User.objects.get_or_create(username=username)
             user.first_name, user.last_name = first, last
             user.is_staff = True
+            user.email = f"{username}@example.org"
             user.set_password(password)
             user.save()
             user.groups.set([groups[role]])

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 
 from editorial import roles
 from editorial.importing import seed_import
-from editorial.models import Publication, ReviewerProfile
+from editorial.models import PolicyRequirement, Publication, ReviewerProfile, ReviewPolicy
 
 
 def _member(username: str, role: str, **extra):
@@ -15,6 +15,21 @@ def _member(username: str, role: str, **extra):
     )
     user.groups.add(groups[role])
     return user
+
+
+@pytest.fixture
+def default_review_policy(transactional_db):
+    """The policy the data migration creates, which a transactional test's flush removes.
+
+    pytest-django runs transactional tests last; each one that follows another finds
+    the database flushed, so it puts the default policy back first.
+    """
+    if not ReviewPolicy.objects.filter(is_active=True).exists():
+        policy = ReviewPolicy.objects.create(
+            name="A physician and an oncology certified nurse", review_interval_months=12
+        )
+        for kind in ("physician", "oncology_nurse"):
+            PolicyRequirement.objects.create(policy=policy, kind=kind, count=1)
 
 
 @pytest.fixture

@@ -9,7 +9,10 @@ from drugs.models import Drug
 from editorial.importing import seed_import
 from editorial.models import Change
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("default_review_policy"),
+]
 
 
 @pytest.fixture

@@ -64,6 +64,7 @@ def test_a_scheduled_change_cannot_be_published_twice_by_overlapping_publishers(
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("default_review_policy")
 def test_two_overlapping_cron_runs_publish_once(scheduled):
     if connection.vendor != "postgresql":
         pytest.skip("needs concurrent transactions: runs on PostgreSQL")

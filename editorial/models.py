@@ -379,6 +379,13 @@ class Publication(AppendOnlyModel):
     )
     slug = models.SlugField(max_length=200, help_text="The page's address when published.")
     title = models.CharField(max_length=300)
+    cancer_type = models.CharField(max_length=200, blank=True)
+    drug_slugs = models.CharField(
+        max_length=1000, blank=True, help_text="|slug| of each drug the page shows, for lookups."
+    )
+    search_text = models.TextField(
+        blank=True, help_text="Title, drugs and side effects: what public search matches."
+    )
     content = models.JSONField(
         help_text="The page with the drug, side-effect and reference data it showed."
     )

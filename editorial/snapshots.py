@@ -297,3 +297,33 @@ def render_page_body(content: dict[str, Any]) -> str:
     references = [format_citation_html(citation_from_content(ref)) for ref in content["references"]]
     html = render_to_string("editorial/page_body.html", {"page": content, "references": references})
     return "\n".join(line for line in html.splitlines() if line.strip())
+
+
+def publication_index(content: dict[str, Any]) -> dict[str, str]:
+    """The columns a publication is found by: address, title, cancer type, drugs, words.
+
+    Written with the publication from its own content, so public lists, drug pages and
+    search read publications alone.
+    """
+    drugs = [section["drug"] for section in content["drug_sections"]]
+    terms = [
+        entry["term"]["name"]
+        for drug in drugs
+        for group in drug["side_effects"]
+        for entry in group["entries"]
+    ]
+    words = [
+        content["title"],
+        *(drug["generic_name"] for drug in drugs),
+        *(name for drug in drugs for name in drug["brand_names"]),
+        *(drug["drug_class"] for drug in drugs),
+        *terms,
+    ]
+    cancer_type = content.get("cancer_type") or {}
+    return {
+        "slug": content["slug"],
+        "title": content["title"],
+        "cancer_type": cancer_type.get("name", ""),
+        "drug_slugs": "".join(f"|{drug['slug']}|" for drug in drugs),
+        "search_text": " ".join(word for word in words if word),
+    }

@@ -31,7 +31,7 @@ from django.utils import formats, timezone
 from config.history import delete_with_history, save_with_history
 from drugs.models import Page
 
-from . import dates, notifications
+from . import dates, notifications, public_cache
 from .models import (
     AuditEntry,
     Change,
@@ -57,6 +57,7 @@ from .snapshots import (
     content_hash,
     label,
     page_snapshot,
+    publication_index,
     render_page_body,
 )
 
@@ -771,8 +772,7 @@ def _write_publications(
         publication = Publication.objects.create(
             page_id=snapshot.page_id,
             revision=revision,
-            slug=snapshot.content["slug"],
-            title=snapshot.content["title"],
+            **publication_index(snapshot.content),
             content=snapshot.content,
             html=snapshot.html,
             content_hash=snapshot.content_hash,
@@ -795,6 +795,7 @@ def _write_publications(
                 model=row["model"], object_id=row["pk"], defaults={"history_id": row["history_id"]}
             )
     revision.change.records.filter(released_at__isnull=True).update(released_at=now)
+    public_cache.invalidate()
     return publications
 
 
@@ -966,6 +967,7 @@ def page_unpublish(
     previous = current.publication
     current.publication, current.since = None, timezone.now()
     current.save(update_fields=["publication", "since"])
+    public_cache.invalidate()
     _audit(AuditEntry.Action.UNPUBLISH, editor, page=page, publication=previous, comment=comment)
     return current
 

@@ -19,7 +19,11 @@ def hostile_publication(seed_page, writer, physician, nurse, managing_editor) ->
 
 def test_a_script_typed_in_any_field_is_escaped_on_the_public_page(client, hostile_publication):
     html = client.get(hostile_publication.get_absolute_url()).content.decode()
-    assert "<script" not in html
+    # The one script element is our JSON-LD, where the typed text is \u003C-escaped.
+    assert html.count("<script") == 1
+    assert '<script type="application/ld+json">' in html
+    assert "</script>" not in html.split('<script type="application/ld+json">')[1].split("</script>", 1)[1]
+    assert "\\u003Cscript\\u003Ef0()" in html
 
 
 def test_every_field_reaches_the_page_as_escaped_text(client, hostile_publication):

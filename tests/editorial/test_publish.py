@@ -197,7 +197,9 @@ def test_an_unpublished_page_leaves_the_public_site_and_keeps_its_history(
     client, managing_editor, seed_page, seed_url
 ):
     workflow.page_unpublish(page=seed_page, editor=managing_editor, comment="Outdated")
-    assert client.get(seed_url).status_code == 404
+    response = client.get(seed_url)
+    assert response.status_code == 410
+    assert "no longer available" in response.content.decode()
     assert seed_page.publications.count() == 1
     assert AuditEntry.objects.filter(action=AuditEntry.Action.UNPUBLISH, page=seed_page).exists()
 

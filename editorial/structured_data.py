@@ -1,0 +1,85 @@
+"""schema.org JSON-LD for a published page, built from the publication alone."""
+
+import json
+from typing import Any
+
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from .models import Publication
+from .snapshots import citation_from_content
+
+# As Django's json_script: nothing in the data can close the <script> element.
+_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+CREDENTIAL_NAMES = {
+    "MD": "physician",
+    "DO": "physician",
+    "OCN": "oncology certified nurse",
+    "AOCN": "oncology certified nurse",
+}
+
+
+def reviewers_phrase(credentials: list[str]) -> str:
+    """“a physician and an oncology certified nurse” for ['MD', 'OCN']."""
+    names = sorted({CREDENTIAL_NAMES.get(credential, credential) for credential in credentials})
+    with_articles = [f"{'an' if name[0] in 'aeiou' else 'a'} {name}" for name in names]
+    return " and ".join(with_articles)
+
+
+def _drug(drug: dict[str, Any]) -> dict[str, Any]:
+    node: dict[str, Any] = {
+        "@type": "Drug",
+        "name": drug["generic_name"],
+        "nonProprietaryName": drug["generic_name"],
+    }
+    if drug["brand_names"]:
+        node["proprietaryName"] = drug["brand_names"]
+    if drug["drug_class"]:
+        node["drugClass"] = {"@type": "DrugClass", "name": drug["drug_class"]}
+    if drug["mechanism"]:
+        node["mechanismOfAction"] = drug["mechanism"]
+    if drug["route"]:
+        node["administrationRoute"] = drug["route"]
+    return node
+
+
+def _citation(reference: dict[str, Any]) -> dict[str, Any]:
+    citation = citation_from_content(reference)
+    node: dict[str, Any] = {"@type": "CreativeWork", "name": reference["text"]}
+    url = citation.doi_url or citation.url
+    if url:
+        node["url"] = url
+    return node
+
+
+def page_data(publication: Publication, url: str) -> dict[str, Any]:
+    """The MedicalWebPage: its dates are the page's visible dates, from the same fields."""
+    content = publication.content
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "name": content["title"],
+        "url": url,
+        "inLanguage": "en-US",
+        "audience": {"@type": "MedicalAudience", "audienceType": "Patient"},
+        "dateModified": publication.last_revised.isoformat(),
+        "mentions": [_drug(section["drug"]) for section in content["drug_sections"]],
+        "citation": [_citation(reference) for reference in content["references"]],
+    }
+    if content.get("cancer_type"):
+        data["about"] = {"@type": "MedicalCondition", "name": content["cancer_type"]["name"]}
+    if publication.last_reviewed:
+        data["lastReviewed"] = publication.last_reviewed.isoformat()
+        data["reviewedBy"] = {
+            "@type": "Organization",
+            "name": (content.get("attribution") or {}).get("name", ""),
+            "description": f"Reviewed by {reviewers_phrase(publication.reviewed_by)}",
+        }
+    return data
+
+
+def page_json_ld(publication: Publication, url: str) -> SafeString:
+    """The page's JSON-LD as a script element that no text in it can break out of."""
+    text = json.dumps(page_data(publication, url), ensure_ascii=False).translate(_SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308 - escaped above

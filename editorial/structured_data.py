@@ -22,7 +22,11 @@ CREDENTIAL_NAMES = {
 
 def reviewers_phrase(credentials: list[str]) -> str:
     """“a physician and an oncology certified nurse” for ['MD', 'OCN']."""
-    names = sorted({CREDENTIAL_NAMES.get(credential, credential) for credential in credentials})
+    order = list(dict.fromkeys(CREDENTIAL_NAMES.values()))
+    names = sorted(
+        {CREDENTIAL_NAMES.get(credential, credential) for credential in credentials},
+        key=lambda name: order.index(name) if name in order else len(order),
+    )
     with_articles = [f"{'an' if name[0] in 'aeiou' else 'a'} {name}" for name in names]
     return " and ".join(with_articles)
 

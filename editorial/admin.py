@@ -15,8 +15,10 @@ from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from drugs import admin as drugs_admin
@@ -311,9 +313,8 @@ class ChangeAdmin(SimpleHistoryAdmin):
     def _change(pk: int) -> Change:
         return get_object_or_404(Change, pk=pk)
 
+    @method_decorator(require_POST)
     def submit_view(self, request, pk):
-        if request.method != "POST":
-            return HttpResponse(status=405)
         change = self._change(pk)
         form = SubmitForm(request.POST)
         form.is_valid()
@@ -330,9 +331,8 @@ class ChangeAdmin(SimpleHistoryAdmin):
             "Submitted for review.",
         )
 
+    @method_decorator(require_POST)
     def review_view(self, request, pk):
-        if request.method != "POST":
-            return HttpResponse(status=405)
         change = self._change(pk)
         form = ReviewForm(request.POST)
         if not form.is_valid():
@@ -365,9 +365,8 @@ class ChangeAdmin(SimpleHistoryAdmin):
             "Changes requested; the author has it back.",
         )
 
+    @method_decorator(require_POST)
     def publish_view(self, request, pk):
-        if request.method != "POST":
-            return HttpResponse(status=405)
         change = self._change(pk)
         revision = self._revision(change, request.POST.get("revision"))
         return self._act(
@@ -377,9 +376,8 @@ class ChangeAdmin(SimpleHistoryAdmin):
             "Published: the public site shows it now.",
         )
 
+    @method_decorator(require_POST)
     def schedule_view(self, request, pk):
-        if request.method != "POST":
-            return HttpResponse(status=405)
         change = self._change(pk)
         form = ScheduleForm(request.POST)
         if not form.is_valid():
@@ -394,9 +392,8 @@ class ChangeAdmin(SimpleHistoryAdmin):
             f"Scheduled for {timezone.localtime(at):%B %-d, %Y %H:%M}.",
         )
 
+    @method_decorator(require_POST)
     def unschedule_view(self, request, pk):
-        if request.method != "POST":
-            return HttpResponse(status=405)
         change = self._change(pk)
         return self._act(
             request,
@@ -405,9 +402,8 @@ class ChangeAdmin(SimpleHistoryAdmin):
             "No longer scheduled.",
         )
 
+    @method_decorator(require_POST)
     def withdraw_view(self, request, pk):
-        if request.method != "POST":
-            return HttpResponse(status=405)
         change = self._change(pk)
         return self._act(
             request,
@@ -453,9 +449,8 @@ class ChangeAdmin(SimpleHistoryAdmin):
         response["Cache-Control"] = "private, no-store"
         return response
 
+    @method_decorator(require_POST)
     def claim_view(self, request, pk):
-        if request.method != "POST":
-            return HttpResponse(status=405)
         change = self._change(pk)
         return self._act(
             request,
@@ -464,9 +459,8 @@ class ChangeAdmin(SimpleHistoryAdmin):
             "Others now see that you are reviewing this change.",
         )
 
+    @method_decorator(require_POST)
     def comment_view(self, request, pk):
-        if request.method != "POST":
-            return HttpResponse(status=405)
         change = self._change(pk)
         parent = None
         if request.POST.get("parent"):
@@ -480,9 +474,8 @@ class ChangeAdmin(SimpleHistoryAdmin):
             "Comment added.",
         )
 
+    @method_decorator(require_POST)
     def resolve_view(self, request, comment_id):
-        if request.method != "POST":
-            return HttpResponse(status=405)
         comment = get_object_or_404(Comment, pk=comment_id)
         return self._act(
             request,
@@ -571,9 +564,8 @@ class ChangeAdmin(SimpleHistoryAdmin):
             },
         )
 
+    @method_decorator(require_POST)
     def sign_off_view(self, request, page_id):
-        if request.method != "POST":
-            return HttpResponse(status=405)
         page = get_object_or_404(Page, pk=page_id)
         try:
             revision = workflow.page_sign_off_start(
@@ -585,9 +577,8 @@ class ChangeAdmin(SimpleHistoryAdmin):
         self.message_user(request, "Periodic medical review requested.", messages.SUCCESS)
         return HttpResponseRedirect(revision.change.get_absolute_url())
 
+    @method_decorator(require_POST)
     def unpublish_view(self, request, page_id):
-        if request.method != "POST":
-            return HttpResponse(status=405)
         page = get_object_or_404(Page, pk=page_id)
         try:
             workflow.page_unpublish(
@@ -601,9 +592,8 @@ class ChangeAdmin(SimpleHistoryAdmin):
             )
         return HttpResponseRedirect(reverse("admin:drugs_page_change", args=[page.pk]))
 
+    @method_decorator(require_POST)
     def revert_view(self, request, publication_id):
-        if request.method != "POST":
-            return HttpResponse(status=405)
         publication = get_object_or_404(Publication, pk=publication_id)
         try:
             change = workflow.publication_revert(publication=publication, editor=request.user)

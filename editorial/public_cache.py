@@ -54,7 +54,8 @@ def cached_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         cacheable = request.method in ("GET", "HEAD")
-        key = f"public:{_generation()}:{request.get_full_path()}" if cacheable else None
+        # Pages hold absolute links (canonical, JSON-LD): the host and scheme are part of the key.
+        key = f"public:{_generation()}:{request.build_absolute_uri()}" if cacheable else None
         if key:
             hit = _cache().get(key)
             if hit is not None:

@@ -22,7 +22,10 @@ def test_a_script_typed_in_any_field_is_escaped_on_the_public_page(client, hosti
     # The one script element is our JSON-LD, where the typed text is \u003C-escaped.
     assert html.count("<script") == 1
     assert '<script type="application/ld+json">' in html
-    assert "</script>" not in html.split('<script type="application/ld+json">')[1].split("</script>", 1)[1]
+    assert (
+        "</script>"
+        not in html.split('<script type="application/ld+json">')[1].split("</script>", 1)[1]
+    )
     assert "\\u003Cscript\\u003Ef0()" in html
 
 

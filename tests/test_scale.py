@@ -256,7 +256,7 @@ def shared_redis(servers):
 
 def cached_entries(shared_redis, path: str) -> int:
     """How many pages the shared cache holds for this address (one per cache generation)."""
-    return len(shared_redis.keys(f"*public:*:{path}"))
+    return len(shared_redis.keys(f"*public:*{path}"))
 
 
 def test_a_change_published_through_one_server_is_what_the_other_serves_next(

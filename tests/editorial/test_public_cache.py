@@ -74,3 +74,17 @@ def test_only_successful_pages_are_cached(client, seed_url, django_assert_num_qu
     client.get("/pages/no-such-page/")
     with django_assert_num_queries(2):  # the live lookup, then the moved-or-gone lookup
         assert client.get("/pages/no-such-page/").status_code == 404
+
+
+def test_a_cached_page_keeps_its_headers_and_answers_revalidation_with_304(
+    client, seed_url, django_assert_num_queries
+):
+    first = client.get(seed_url)
+    with django_assert_num_queries(0):
+        cached = client.get(seed_url)
+        not_modified = client.get(seed_url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert cached.content == first.content
+    for header in ("ETag", "Cache-Control", "X-Frame-Options", "Content-Type"):
+        assert cached[header] == first[header], header
+    assert not_modified.status_code == 304
+

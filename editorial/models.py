@@ -366,6 +366,12 @@ class Review(AppendOnlyModel):
 # --- What the public reads ---------------------------------------------------------------
 
 
+class PublicationQuerySet(models.QuerySet):
+    def live(self) -> "PublicationQuerySet":
+        """The publications the public reads now: one per live page."""
+        return self.filter(current__isnull=False)
+
+
 class Publication(AppendOnlyModel):
     """A frozen, self-contained snapshot of one page as the public sees it."""
 
@@ -390,6 +396,10 @@ class Publication(AppendOnlyModel):
         help_text="The page with the drug, side-effect and reference data it showed."
     )
     html = models.TextField(help_text="The page body as rendered at publication.")
+    json_ld = models.TextField(
+        blank=True,
+        help_text="The page's schema.org data, escaped for a script element, less its URL.",
+    )
     content_hash = models.CharField(
         max_length=64, help_text="SHA-256 of the public content: equal content, equal hash."
     )
@@ -410,6 +420,8 @@ class Publication(AppendOnlyModel):
         default=list, blank=True, help_text="The credentials of that review, e.g. ['MD', 'OCN']."
     )
     next_review_due = models.DateField()
+
+    objects = PublicationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-pk"]
@@ -443,7 +455,7 @@ class CurrentPublication(models.Model):
 
     page = models.OneToOneField(Page, on_delete=models.PROTECT, primary_key=True, related_name="+")
     publication = models.OneToOneField(
-        Publication, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Publication, on_delete=models.PROTECT, null=True, blank=True, related_name="current"
     )
     since = models.DateTimeField()
 

@@ -1,12 +1,16 @@
-"""schema.org JSON-LD for a published page, built from the publication alone."""
+"""schema.org JSON-LD for a published page, built from its publication.
 
+The data is written once, with the publication (less its absolute URL, which depends
+on the host a reader asked), so a page view only splices the URL in.
+"""
+
+import datetime
 import json
 from typing import Any
 
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import Publication
 from .snapshots import citation_from_content
 
 # As Django's json_script: nothing in the data can close the <script> element.
@@ -57,33 +61,44 @@ def _citation(reference: dict[str, Any]) -> dict[str, Any]:
     return node
 
 
-def page_data(publication: Publication, url: str) -> dict[str, Any]:
-    """The MedicalWebPage: its dates are the page's visible dates, from the same fields."""
-    content = publication.content
+def page_data(
+    content: dict[str, Any],
+    *,
+    last_revised: datetime.date,
+    last_reviewed: datetime.date | None,
+    reviewed_by: list[str],
+) -> dict[str, Any]:
+    """The MedicalWebPage: its dates are the ones the page shows, from the same values."""
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
         "name": content["title"],
-        "url": url,
         "inLanguage": "en-US",
         "audience": {"@type": "MedicalAudience", "audienceType": "Patient"},
-        "dateModified": publication.last_revised.isoformat(),
+        "dateModified": last_revised.isoformat(),
         "mentions": [_drug(section["drug"]) for section in content["drug_sections"]],
         "citation": [_citation(reference) for reference in content["references"]],
     }
     if content.get("cancer_type"):
         data["about"] = {"@type": "MedicalCondition", "name": content["cancer_type"]["name"]}
-    if publication.last_reviewed:
-        data["lastReviewed"] = publication.last_reviewed.isoformat()
+    if last_reviewed:
+        data["lastReviewed"] = last_reviewed.isoformat()
         data["reviewedBy"] = {
             "@type": "Organization",
             "name": (content.get("attribution") or {}).get("name", ""),
-            "description": f"Reviewed by {reviewers_phrase(publication.reviewed_by)}",
+            "description": f"Reviewed by {reviewers_phrase(reviewed_by)}",
         }
     return data
 
 
-def page_json_ld(publication: Publication, url: str) -> SafeString:
-    """The page's JSON-LD as a script element that no text in it can break out of."""
-    text = json.dumps(page_data(publication, url), ensure_ascii=False).translate(_SCRIPT_ESCAPES)
-    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308 - escaped above
+def json_ld_text(data: dict[str, Any]) -> str:
+    """JSON that is safe inside a script element: <, > and & are \\u-escaped."""
+    return json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
+
+
+def page_json_ld(stored: str, url: str) -> SafeString:
+    """The stored JSON-LD with the page's absolute URL, as a script element."""
+    text = stored
+    if stored.startswith("{"):
+        text = "{" + f'"url": {json_ld_text(url)}, ' + stored[1:]
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308 - escaped by json_ld_text

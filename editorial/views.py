@@ -15,16 +15,29 @@ from .structured_data import page_json_ld
 
 def live() -> QuerySet:
     """The publications the public reads now: one per live page."""
-    return Publication.objects.filter(
-        pk__in=CurrentPublication.objects.live().values("publication_id")
-    )
+    return Publication.objects.live()
 
 
-def _page_or_gone(request: HttpRequest, slug: str, suffix: str = "") -> Publication | HttpResponse:
+# What a page view reads: never the content's JSON, nor the manifest.
+PAGE_FIELDS = (
+    "page_id",
+    "slug",
+    "title",
+    "html",
+    "json_ld",
+    "last_revised",
+    "last_reviewed",
+    "reviewed_by",
+)
+
+
+def _page_or_gone(
+    request: HttpRequest, slug: str, suffix: str = "", fields: tuple[str, ...] = PAGE_FIELDS
+) -> Publication | HttpResponse:
     """The live publication at `slug`; else a redirect for an old address, or 410, or 404."""
-    publication = live().filter(slug=slug).first()
-    if publication is not None:
-        return publication
+    found = list(live().filter(slug=slug).only(*fields).order_by()[:1])
+    if found:
+        return found[0]
     # An address that a page once had: it moved (301) or it was taken down (410).
     earlier = Publication.objects.filter(slug=slug).order_by("-published_at").first()
     if earlier is None:
@@ -59,14 +72,16 @@ def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "editorial/page_detail.html",
         {
             "publication": found,
-            "json_ld": page_json_ld(found, request.build_absolute_uri(found.get_absolute_url())),
+            "json_ld": page_json_ld(
+                found.json_ld, request.build_absolute_uri(found.get_absolute_url())
+            ),
         },
     )
 
 
 @cached_public_page
 def page_references(request: HttpRequest, slug: str) -> HttpResponse:
-    found = _page_or_gone(request, slug, "references/")
+    found = _page_or_gone(request, slug, "references/", (*PAGE_FIELDS, "content"))
     if not isinstance(found, Publication):
         return found
     return render(request, "editorial/page_references.html", {"publication": found})

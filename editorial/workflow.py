@@ -60,6 +60,7 @@ from .snapshots import (
     publication_index,
     render_page_body,
 )
+from .structured_data import json_ld_text, page_data
 
 State = Change.State
 
@@ -775,6 +776,7 @@ def _write_publications(
             **publication_index(snapshot.content),
             content=snapshot.content,
             html=snapshot.html,
+            json_ld=json_ld_text(page_data(snapshot.content, **dates_shown(page_dates))),
             content_hash=snapshot.content_hash,
             manifest=snapshot.manifest,
             summary=revision.summary,
@@ -797,6 +799,10 @@ def _write_publications(
     revision.change.records.filter(released_at__isnull=True).update(released_at=now)
     public_cache.invalidate()
     return publications
+
+
+def dates_shown(page_dates: dict[str, Any]) -> dict[str, Any]:
+    return {name: page_dates[name] for name in ("last_revised", "last_reviewed", "reviewed_by")}
 
 
 def _claim_for_publishing(change: Change, from_states: tuple[str, ...]) -> bool:

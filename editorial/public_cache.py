@@ -2,13 +2,16 @@
 
 Public views opt in with `cached_public_page`; `PublicPageCacheMiddleware`, placed
 before the session, authentication and CSRF middleware, serves a cached page without
-running any of them, in one round trip to the cache. Each entry records the generation
+running any of them. Each worker also keeps the pages it served recently in memory, so
+a hit usually asks the shared cache for the generation number alone. Each entry records the generation
 it was rendered in; publishing or unpublishing bumps the generation (kept in the same
 shared cache: Redis with REDIS_URL, else a file cache one machine's workers share) once
 its transaction commits, so every worker's next request renders afresh and no reader
 gets a page older than the latest publication.
 """
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from functools import wraps
 
@@ -20,6 +23,7 @@ from django.utils.http import parse_etags
 
 GENERATION_KEY = "public:generation"
 TIMEOUT = 60 * 60 * 24  # a day; a publish empties it sooner
+LOCAL_ENTRIES = 256  # pages each worker keeps in memory, most recently served
 # Headers a cached page is served with; the rest are per response (cookies, dates).
 KEPT_HEADERS = (
     "Content-Type",
@@ -78,36 +82,61 @@ def _not_modified(request: HttpRequest, etag: str) -> bool:
     return etag in parse_etags(request.headers.get("If-None-Match", ""))
 
 
+def _served(request: HttpRequest, entry: tuple) -> HttpResponse:
+    _, headers, body = entry
+    if _not_modified(request, headers["ETag"]):
+        response = HttpResponseNotModified()
+        response["ETag"] = headers["ETag"]
+        response["Cache-Control"] = headers["Cache-Control"]
+        return response
+    response = HttpResponse(body)
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
 class PublicPageCacheMiddleware:
-    """Serve cached public pages before the rest of the stack runs; store new ones."""
+    """Serve cached public pages before the rest of the stack runs; store new ones.
+
+    An entry is served only if it was rendered in the current generation, which is
+    always read from the shared cache: a worker's memory can save fetching the page,
+    never make a reader see an older one.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
+        self.local: OrderedDict[str, tuple] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def _remember(self, key: str, entry: tuple) -> None:
+        with self.lock:
+            self.local[key] = entry
+            self.local.move_to_end(key)
+            while len(self.local) > LOCAL_ENTRIES:
+                self.local.popitem(last=False)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method not in ("GET", "HEAD") or request.path.startswith("/admin/"):
             return self.get_response(request)
         cache = _cache()
         key = _key(request)
-        found = cache.get_many([GENERATION_KEY, key])
-        generation = found.get(GENERATION_KEY)
+        generation = cache.get(GENERATION_KEY)
         if generation is None:
             cache.add(GENERATION_KEY, 1, timeout=None)
-            generation = cache.get(GENERATION_KEY, 1)
-        entry = found.get(key)
+            generation = cache.get(GENERATION_KEY)
+            if generation is None:  # a cache that keeps nothing (DISABLE_CACHE): render
+                return self.get_response(request)
+        entry = self.local.get(key)
         if entry is not None and entry[0] == generation:
-            _, headers, body = entry
-            if _not_modified(request, headers["ETag"]):
-                response = HttpResponseNotModified()
-                response["ETag"] = headers["ETag"]
-                response["Cache-Control"] = headers["Cache-Control"]
-                return response
-            response = HttpResponse(body)
-            for name, value in headers.items():
-                response[name] = value
-            return response
+            return _served(request, entry)
+        entry = cache.get(key)
+        if entry is not None and entry[0] == generation:
+            self._remember(key, entry)
+            return _served(request, entry)
         response = self.get_response(request)
         if getattr(response, "public_cacheable", False) and not response.cookies:
             headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
-            cache.set(key, (generation, headers, response.content), TIMEOUT)
+            entry = (generation, headers, response.content)
+            cache.set(key, entry, TIMEOUT)
+            self._remember(key, entry)
         return response

@@ -87,4 +87,3 @@ def test_a_cached_page_keeps_its_headers_and_answers_revalidation_with_304(
     for header in ("ETag", "Cache-Control", "X-Frame-Options", "Content-Type"):
         assert cached[header] == first[header], header
     assert not_modified.status_code == 304
-

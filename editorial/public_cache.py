@@ -15,6 +15,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
@@ -24,9 +25,11 @@ from django.utils.http import parse_etags
 GENERATION_KEY = "public:generation"
 TIMEOUT = 60 * 60 * 24  # a day; a publish empties it sooner
 LOCAL_ENTRIES = 256  # pages each worker keeps in memory, most recently served
+SKIPPED_PATHS = ("/admin/", f"/{settings.STATIC_URL.strip('/')}/")
 # Headers a cached page is served with; the rest are per response (cookies, dates).
 KEPT_HEADERS = (
     "Content-Type",
+    "Strict-Transport-Security",
     "ETag",
     "Cache-Control",
     "X-Frame-Options",
@@ -116,7 +119,7 @@ class PublicPageCacheMiddleware:
                 self.local.popitem(last=False)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method not in ("GET", "HEAD") or request.path.startswith("/admin/"):
+        if request.method not in ("GET", "HEAD") or request.path.startswith(SKIPPED_PATHS):
             return self.get_response(request)
         cache = _cache()
         key = _key(request)

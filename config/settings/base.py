@@ -48,10 +48,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Cached public pages are served first, with the headers the rest of the stack gave
+    # them; the key holds the scheme, so an http request still reaches the SSL redirect.
+    "editorial.public_cache.PublicPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Cached public pages are served here, before sessions, auth and CSRF ever run.
-    "editorial.public_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # ETags on every response, and 304s for browsers revalidating an unchanged page.

@@ -87,3 +87,14 @@ def test_a_cached_page_keeps_its_headers_and_answers_revalidation_with_304(
     for header in ("ETag", "Cache-Control", "X-Frame-Options", "Content-Type"):
         assert cached[header] == first[header], header
     assert not_modified.status_code == 304
+
+
+def test_a_page_cached_for_https_never_answers_plain_http(client, settings, seed_url):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_HSTS_SECONDS = 3600
+    first = client.get(seed_url, secure=True)
+    cached = client.get(seed_url, secure=True)
+    assert cached.content == first.content
+    assert cached["Strict-Transport-Security"] == first["Strict-Transport-Security"]
+    plain = client.get(seed_url)
+    assert plain.status_code == 301 and plain["Location"].startswith("https://")

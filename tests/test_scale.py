@@ -27,6 +27,7 @@ from django.db import connection
 
 from drugs.models import Drug
 from editorial.importing import seed_import
+from tests.requirements import skip_unless_required
 from tests.workflow import approve, edit, submit
 
 pytestmark = [
@@ -183,9 +184,7 @@ def servers(django_db_setup, tmp_path_factory) -> tuple[Server, Server]:
     """Two production app servers on the test database and one shared Redis database."""
     reason = _missing_backends()
     if reason:
-        if os.environ.get("REQUIRE_SCALE_TEST"):
-            pytest.fail(f"REQUIRE_SCALE_TEST is set but {reason}")
-        pytest.skip(reason)
+        skip_unless_required(reason, "REQUIRE_SCALE_TEST")
 
     workdir = tmp_path_factory.mktemp("scale")
     env = {

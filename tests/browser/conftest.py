@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.requirements import skip_unless_required
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(os.environ.get("ARTIFACTS_DIR", Path(__file__).resolve().parents[2] / "artifacts"))
 CHROMIUM_FLAGS = [
@@ -37,9 +39,7 @@ def browser():
     """Chromium for one test module; Playwright's event loop ends with it."""
     reason = _missing_browser()
     if reason:
-        if os.environ.get("REQUIRE_BROWSER"):
-            pytest.fail(f"REQUIRE_BROWSER is set but {reason}")
-        pytest.skip(reason)
+        skip_unless_required(reason, "REQUIRE_BROWSER")
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; the ORM calls the tests

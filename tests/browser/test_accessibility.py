@@ -5,7 +5,6 @@ scripted checks cover what axe cannot see: reflow at 320 CSS pixels, a visible k
 focus, reading without script, and the print stylesheet.
 """
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from drugs.models import Drug
 from editorial import workflow
 from editorial.importing import seed_import
 from editorial.models import Publication
+from tests.requirements import skip_unless_required
 from tests.workflow import edit, submit
 
 pytestmark = [
@@ -34,9 +34,7 @@ DESKTOP = 1280
 def axe_script() -> Path:
     if not AXE.exists():
         reason = f"axe-core is not installed at {AXE} (npm ci)"
-        if os.environ.get("REQUIRE_BROWSER"):
-            pytest.fail(f"REQUIRE_BROWSER is set but {reason}")
-        pytest.skip(reason)
+        skip_unless_required(reason, "REQUIRE_BROWSER")
     return AXE
 
 

@@ -67,3 +67,28 @@ def role_names() -> list[str]:
 
 def test_no_demo_users_exist_unless_asked_for(seed_publication, django_user_model):
     assert not django_user_model.objects.filter(username__in=["writer", "editor"]).exists()
+
+
+def database_options(**env: str) -> str:
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.DATABASES['default'].get('OPTIONS'))",
+        SECRET_KEY="k3Jx9v!Qm2#Lp8Zr5Wt1Yb7Nc4Hd6Fg0Sa-Ue3Io9Pl2Kj5Mn8Bv1Cx4Zq7Wr0Ty",
+        **env,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_postgresql_statements_are_bound_server_side_and_prepared():
+    options = database_options(DATABASE_URL="postgres://reader@db.example.org:5432/imprimatur")
+    assert "'server_side_binding': True" in options and "'prepare_threshold': 5" in options
+
+
+def test_prepared_statements_can_be_turned_off_for_a_pooler_that_cannot_keep_them():
+    options = database_options(
+        DATABASE_URL="postgres://reader@db.example.org:5432/imprimatur",
+        DB_PREPARED_STATEMENTS="false",
+    )
+    assert "server_side_binding" not in options and "prepare_threshold" not in options

@@ -34,6 +34,8 @@ from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 
+from editorial.public_cache import PublicPageCacheApplication  # noqa: E402
+
 SESSIONS = "django.contrib.sessions.middleware.SessionMiddleware"
 AUTH = "django.contrib.auth.middleware.AuthenticationMiddleware"
 MESSAGES = "django.contrib.messages.middleware.MessageMiddleware"
@@ -61,6 +63,11 @@ def environ() -> dict:
     }
 
 
+def site(django: WSGIHandler) -> PublicPageCacheApplication:
+    """Django as config/wsgi.py serves it: behind the cached pages' front."""
+    return PublicPageCacheApplication(django)
+
+
 def call(app) -> bytes:
     """One request, as a WSGI server makes it: iterate the response, then close it."""
     status = []
@@ -68,7 +75,8 @@ def call(app) -> bytes:
     try:
         body = b"".join(response)
     finally:
-        response.close()  # fires request_finished, as gunicorn does
+        if hasattr(response, "close"):
+            response.close()  # fires request_finished, as gunicorn does
     if not status[0].startswith("200"):
         raise SystemExit(f"the seed page answered {status[0]}; is the bench database set up?")
     return body
@@ -89,7 +97,7 @@ def per_request_us(app, n: int) -> float:
 def paired_cost(app, middleware: list[str], n: int) -> float:
     """What the full stack costs over `middleware`: measured back to back, to cancel drift."""
     with override_settings(MIDDLEWARE=middleware):
-        without = WSGIHandler()
+        without = site(WSGIHandler())
     deltas = []
     for _ in range(3):
         full = per_request_us(app, n)
@@ -101,7 +109,7 @@ def paired_cost(app, middleware: list[str], n: int) -> float:
 def main() -> None:
     n = int(next((a for a in sys.argv[1:] if a.isdigit()), "2000"))
     backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
-    app = WSGIHandler()
+    app = site(WSGIHandler())
     full = per_request_us(app, n)
     print(
         f"cache backend {backend}: {full:.0f} µs per request in the app ({n} requests, best of 5)"

@@ -123,10 +123,13 @@ def copy_publications(page_ids: list[int], template_id: int, base_time) -> None:
         Publication.objects.filter(page_id__in=page_ids)
         .order_by("page_id", "-published_at", "-pk")
         .distinct("page_id")
-        .values_list("page_id", "pk", "published_at")
+        .values_list("page_id", "pk", "slug", "published_at")
     )
     CurrentPublication.objects.bulk_create(
-        [CurrentPublication(page_id=page, publication_id=pk, since=at) for page, pk, at in newest],
+        [
+            CurrentPublication(page_id=page, publication_id=pk, slug=slug, since=at)
+            for page, pk, slug, at in newest
+        ],
         batch_size=BATCH,
     )
 

@@ -706,7 +706,7 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 
 @admin.register(CurrentPublication)
 class CurrentPublicationAdmin(ReadOnlyAdmin):
-    list_display = ["page", "publication", "since", "next_review_due"]
+    list_display = ["page", "slug", "publication", "since", "next_review_due"]
     list_select_related = ["page", "publication"]
 
     @admin.display(description="next review due", ordering="publication__next_review_due")

@@ -457,6 +457,16 @@ class CurrentPublication(models.Model):
     publication = models.OneToOneField(
         Publication, on_delete=models.PROTECT, null=True, blank=True, related_name="current"
     )
+    # Its publication's slug, kept beside the pointer: readers find a page by address
+    # with one unique-index lookup however many publications it has had, and no two
+    # live pages can share an address.
+    slug = models.SlugField(
+        max_length=200,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="The live page's address (its publication's); none once unpublished.",
+    )
     since = models.DateTimeField()
 
     objects = CurrentPublicationQuerySet.as_manager()

@@ -692,6 +692,18 @@ def _check_current(revision: Revision, snapshots: list[RevisionPage]) -> None:
                 f"after revision {revision.number} was made. Submit the change again so that "
                 "reviewers approve it on top of what is public now."
             )
+        holder = (
+            CurrentPublication.objects.filter(slug=snapshot.content["slug"])
+            .exclude(page_id=snapshot.page_id)
+            .select_related("publication")
+            .first()
+        )
+        if holder is not None:
+            raise InvalidTransition(
+                f"Readers still find “{holder.publication.title}” at the address "
+                f"“{snapshot.content['slug']}”. Publish that page's new address, or unpublish "
+                "it, before publishing another page there."
+            )
         models_shown = {row["model"] for row in snapshot.manifest}
         published = {
             (name, pk): history_id
@@ -786,7 +798,8 @@ def _write_publications(
             **page_dates,
         )
         CurrentPublication.objects.update_or_create(
-            page_id=snapshot.page_id, defaults={"publication": publication, "since": now}
+            page_id=snapshot.page_id,
+            defaults={"publication": publication, "slug": publication.slug, "since": now},
         )
         publications.append(publication)
     for row in revision.records:
@@ -971,8 +984,8 @@ def page_unpublish(
     if current is None or current.publication_id is None:
         raise InvalidTransition(f"“{page}” is not published.")
     previous = current.publication
-    current.publication, current.since = None, timezone.now()
-    current.save(update_fields=["publication", "since"])
+    current.publication, current.slug, current.since = None, None, timezone.now()
+    current.save(update_fields=["publication", "slug", "since"])
     public_cache.invalidate()
     _audit(AuditEntry.Action.UNPUBLISH, editor, page=page, publication=previous, comment=comment)
     return current

@@ -6,9 +6,11 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
+from drugs.models import Page
 from editorial import chrome, workflow
+from editorial.models import CurrentPublication
 from editorial.views import PAGE_FIELDS, live, live_page
-from tests.workflow import approve
+from tests.workflow import approve, edit, publish_through_review
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +52,37 @@ def test_live_page_finds_nothing_once_a_page_is_unpublished(
     assert live_page(seed_publication.slug) is None
 
 
+def test_the_live_pointer_keeps_the_address_readers_find_the_page_at(
+    seed_page, seed_publication, writer, physician, nurse, managing_editor
+):
+    assert CurrentPublication.objects.get(page=seed_page).slug == seed_publication.slug
+    change = edit(writer, seed_page, slug="pancreatic-net-targeted-drugs")
+    (moved,) = publish_through_review(change, writer, physician, nurse, managing_editor)
+    assert CurrentPublication.objects.get(page=seed_page).slug == "pancreatic-net-targeted-drugs"
+    assert live_page("pancreatic-net-targeted-drugs").pk == moved.pk
+    workflow.page_unpublish(page=seed_page, editor=managing_editor)
+    assert CurrentPublication.objects.get(page=seed_page).slug is None
+
+
+def test_a_page_cannot_be_published_at_an_address_another_live_page_still_holds(
+    seed_page,
+    seed_publication,
+    kidney_page,
+    writer,
+    other_writer,
+    physician,
+    nurse,
+    managing_editor,
+):
+    # The seed page's move is still a draft, so its old address is live; the kidney
+    # page's working row may take that address, but publishing it there is refused.
+    edit(writer, seed_page, slug="pancreatic-net-targeted-drugs")
+    change = edit(other_writer, Page.objects.get(pk=kidney_page.pk), slug=seed_publication.slug)
+    with pytest.raises(workflow.InvalidTransition, match="Readers still find"):
+        publish_through_review(change, other_writer, physician, nurse, managing_editor)
+    assert live_page(seed_publication.slug).pk == seed_publication.pk
+
+
 def test_postgresql_prepares_the_page_lookup_once_per_connection(client, seed_url):
     if connection.vendor != "postgresql":
         pytest.skip("prepared statements are PostgreSQL's: runs on PostgreSQL")
@@ -58,7 +91,7 @@ def test_postgresql_prepares_the_page_lookup_once_per_connection(client, seed_ur
     with connection.cursor() as cursor:
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [row[0] for row in cursor.fetchall()]
-    assert any('INNER JOIN "editorial_currentpublication"' in sql for sql in prepared), prepared
+    assert any('INNER JOIN "editorial_publication"' in sql for sql in prepared), prepared
 
 
 def without_page_parts(html: str) -> str:

@@ -20,6 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.dummy import DummyCache
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
 from django.db import transaction
@@ -117,6 +118,8 @@ class _Pages:
     def generation(self) -> Any:
         """The current generation; None where the cache keeps nothing (DISABLE_CACHE)."""
         cache = _cache()
+        if isinstance(cache, DummyCache):  # DISABLE_CACHE: nothing is kept, nothing to ask
+            return None
         generation = cache.get(GENERATION_KEY)
         if generation is None:
             cache.add(GENERATION_KEY, _new_generation(), timeout=None)

@@ -5,10 +5,11 @@ Public views opt in with `cached_public_page`. Under an app server,
 request; `PublicPageCacheMiddleware`, placed before the session, authentication and CSRF
 middleware, stores what renders and serves hits to every other caller. Each worker also
 keeps the pages it served recently in memory, so a hit usually asks the shared cache for
-the generation number alone. Each entry records the generation it was rendered in; publishing or unpublishing bumps the generation (kept in the same
-shared cache: Redis with REDIS_URL, else a file cache one machine's workers share) once
-its transaction commits, so every worker's next request renders afresh and no reader
-gets a page older than the latest publication.
+the generation number alone. Each entry records the generation it was rendered in;
+publishing or unpublishing bumps the generation (kept in the same shared cache: Redis
+with REDIS_URL, else a file cache one machine's workers share) once its transaction
+commits, so every worker's next request renders afresh and no reader gets a page older
+than the latest publication.
 """
 
 import threading

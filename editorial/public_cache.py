@@ -17,6 +17,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from functools import wraps
+from http import HTTPStatus
 from typing import Any
 
 from django.conf import settings
@@ -152,14 +153,17 @@ class _Pages:
 pages = _Pages()  # one per process, shared by both ways in
 
 
-def _served(request: HttpRequest, entry: tuple) -> HttpResponse:
+def _reply(request: HttpRequest, entry: tuple) -> tuple[int, dict[str, str], bytes]:
+    """A cached page's status, headers and body: 304 when the browser's copy is current."""
     _, headers, body = entry
     if _not_modified(request, headers["ETag"]):
-        response = HttpResponseNotModified()
-        response["ETag"] = headers["ETag"]
-        response["Cache-Control"] = headers["Cache-Control"]
-        return response
-    response = HttpResponse(body)
+        return 304, {name: headers[name] for name in ("ETag", "Cache-Control")}, b""
+    return 200, {**headers, "Content-Length": str(len(body))}, body
+
+
+def _served(request: HttpRequest, entry: tuple) -> HttpResponse:
+    status, headers, body = _reply(request, entry)
+    response = HttpResponseNotModified() if status == 304 else HttpResponse(body)
     for name, value in headers.items():
         response[name] = value
     return response
@@ -229,12 +233,6 @@ class PublicPageCacheApplication:
 
     @staticmethod
     def _served(request: HttpRequest, entry: tuple, start_response: Callable) -> list[bytes]:
-        _, headers, body = entry
-        if _not_modified(request, headers["ETag"]):
-            start_response(
-                "304 Not Modified",
-                [("ETag", headers["ETag"]), ("Cache-Control", headers["Cache-Control"])],
-            )
-            return []
-        start_response("200 OK", [*headers.items(), ("Content-Length", str(len(body)))])
+        status, headers, body = _reply(request, entry)
+        start_response(f"{status} {HTTPStatus(status).phrase}", list(headers.items()))
         return [] if request.method == "HEAD" else [body]

@@ -419,7 +419,16 @@ class Publication(AppendOnlyModel):
     reviewed_by = models.JSONField(
         default=list, blank=True, help_text="The credentials of that review, e.g. ['MD', 'OCN']."
     )
-    next_review_due = models.DateField()
+    review_attested = models.BooleanField(
+        default=False,
+        help_text="This publication carries a full medical review the policy's reviewers attested.",
+    )
+    next_review_due = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The last full medical review plus the policy's interval; empty (due now) "
+        "while no review is on record.",
+    )
 
     objects = PublicationQuerySet.as_manager()
 

@@ -27,7 +27,13 @@ def last_revised(
 
 
 def next_review_due(
-    *, last_reviewed: datetime.date | None, last_revised: datetime.date, interval_months: int
-) -> datetime.date:
-    """A full medical review is due an interval after the last one, or after Last Revised."""
-    return add_months(last_reviewed or last_revised, interval_months)
+    *, last_reviewed: datetime.date | None, interval_months: int
+) -> datetime.date | None:
+    """A full medical review is due an interval after the last one attested.
+
+    A page with no attested review on record has no such date: it is due now, and
+    nothing else (an edit, a republish) stands in for the review it never had.
+    """
+    if last_reviewed is None:
+        return None
+    return add_months(last_reviewed, interval_months)

@@ -504,6 +504,32 @@ class PublishedVersion(models.Model):
         return f"{self.model} {self.object_id} @ {self.history_id}"
 
 
+class PublishingLock(models.Model):
+    """The one row every publish and unpublish locks first, so they happen one at a time.
+
+    What the public reads is one shared state: the live pointers, and each record's
+    published version, which every page showing it depends on. Serialising its writers
+    makes each publish check that state and change it with nobody moving it in between.
+    Publishes are rare and short, so one lock costs nothing a finer one would save.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="one_publishing_lock")]
+
+    def __str__(self) -> str:
+        return "publishing lock"
+
+    @classmethod
+    def acquire(cls) -> None:
+        """Lock the row until the transaction ends, creating it the first time."""
+        # ON CONFLICT DO NOTHING: a test flush or a fresh database may have no row yet,
+        # and two first publishers must not both try to insert it.
+        cls.objects.bulk_create([cls(id=1)], ignore_conflicts=True)
+        cls.objects.select_for_update().get(id=1)
+
+
 class AuditEntry(AppendOnlyModel):
     """One workflow action: who took it, when, on what, and what they said."""
 

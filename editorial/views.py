@@ -3,7 +3,7 @@
 import datetime
 import functools
 from collections import defaultdict
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db import connection, connections
 from django.db.models import Q, QuerySet
@@ -192,6 +192,27 @@ def page_references(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "editorial/page_references.html", {"publication": found})
 
 
+def change_log_entry(publication: Publication, previous_hash: str | None) -> dict[str, Any]:
+    """What the public change log says of one publication.
+
+    A claim of medical review comes only from a review attested in that publication;
+    one that changed nothing readers see and attested nothing says it was republished.
+    """
+    changed = publication.content_hash != previous_hash
+    if publication.origin == Publication.Origin.IMPORTED:
+        text = "First published here (the content was approved before this site)."
+    elif changed:
+        text = publication.summary or "The content was updated."
+    else:
+        text = ""
+    if publication.review_attested:
+        reviewed = f"Medically reviewed by {reviewers_phrase(publication.reviewed_by)}"
+        text = f"{text} {reviewed}." if text else f"{reviewed}; no change to the content."
+    elif not text:
+        text = "Republished; no change to the content."
+    return {"publication": publication, "content_changed": changed, "text": text}
+
+
 @cached_public_page
 def page_changes(request: HttpRequest, slug: str) -> HttpResponse:
     found = _page_or_gone(request, slug, "changes/")
@@ -203,16 +224,16 @@ def page_changes(request: HttpRequest, slug: str) -> HttpResponse:
     for publication in reversed(
         list(
             history.only(
-                "published_at", "last_revised", "last_reviewed", "summary", "content_hash", "origin"
+                "published_at",
+                "summary",
+                "content_hash",
+                "origin",
+                "review_attested",
+                "reviewed_by",
             )
         )
     ):
-        entries.append(
-            {
-                "publication": publication,
-                "content_changed": publication.content_hash != previous_hash,
-            }
-        )
+        entries.append(change_log_entry(publication, previous_hash))
         previous_hash = publication.content_hash
     return render(
         request,

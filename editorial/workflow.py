@@ -19,12 +19,14 @@ The rules, in short:
 """
 
 import datetime
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import OperationalError, models, transaction
 from django.db.models import Max, ProtectedError
 from django.utils import formats, timezone
 
@@ -41,6 +43,7 @@ from .models import (
     CurrentPublication,
     Publication,
     PublishedVersion,
+    PublishingLock,
     Review,
     ReviewClaim,
     ReviewerProfile,
@@ -75,6 +78,36 @@ class RecordHeld(InvalidTransition):
 
 class AlreadyPublished(InvalidTransition):
     """Another publisher (a person or an overlapping scheduler run) got there first."""
+
+
+class PublishConflict(InvalidTransition):
+    """The database broke off a publish that collided with another (a deadlock)."""
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+# Deadlock detected, serialization failure: the database chose this transaction to undo.
+CONFLICT_SQLSTATES = {"40P01", "40001"}
+
+
+def _conflict_refused(function: Callable[P, R]) -> Callable[P, R]:
+    """A publish the database aborted as a conflict is refused like a stale one, not a 500."""
+
+    @functools.wraps(function)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return function(*args, **kwargs)
+        except OperationalError as error:
+            if getattr(error.__cause__, "sqlstate", None) not in CONFLICT_SQLSTATES:
+                raise
+            raise PublishConflict(
+                "Another publish ran at the same moment and this one was stopped; nothing of "
+                "it was published. Submit the change again so that reviewers approve it on "
+                "top of what is public now."
+            ) from error
+
+    return wrapper
 
 
 class Action(models.TextChoices):
@@ -327,16 +360,22 @@ def _parent_keys(keys: set[RecordKey]) -> set[RecordKey]:
     return parents
 
 
+def _live_pages_showing(keys: set[RecordKey]) -> set[int]:
+    """The live pages whose publication shows any of these records or their parents."""
+    touched = keys | _parent_keys(keys)
+    return {
+        current.page_id
+        for current in CurrentPublication.objects.live().select_related("publication")
+        if any((row["model"], row["pk"]) in touched for row in current.publication.manifest)
+    }
+
+
 def pages_altered(change: Change, keys: set[RecordKey]) -> list[int]:
     """Every page a change alters: its own pages, and every live page showing its records."""
     pages = {pk for name, pk in keys if name == "drugs.page"}
     if change.page_id:
         pages.add(change.page_id)
-    touched = keys | _parent_keys(keys)
-    for current in CurrentPublication.objects.live().select_related("publication"):
-        if any((row["model"], row["pk"]) in touched for row in current.publication.manifest):
-            pages.add(current.page_id)
-    return sorted(pages)
+    return sorted(pages | _live_pages_showing(keys))
 
 
 def _latest_history_ids(keys: set[RecordKey]) -> dict[RecordKey, int]:
@@ -683,6 +722,20 @@ def _check_current(revision: Revision, snapshots: list[RevisionPage]) -> None:
         raise InvalidTransition(
             f"Change {change.pk} was edited after revision {revision.number}: submit it again."
         )
+    # A page that went live since the revision was made, showing a record this change
+    # edits, would keep the old version while the record's published version moved on.
+    unseen = _live_pages_showing(set(frozen)) - {snapshot.page_id for snapshot in snapshots}
+    if unseen:
+        titles = ", ".join(
+            f"“{current.publication.title}”"
+            for current in CurrentPublication.objects.filter(page_id__in=unseen)
+            .select_related("publication")
+            .order_by("page_id")
+        )
+        raise InvalidTransition(
+            f"{titles} went live after revision {revision.number} was made and shows a record "
+            "this change edits. Submit the change again so that reviewers see that page too."
+        )
     for snapshot in snapshots:
         current = CurrentPublication.objects.filter(page_id=snapshot.page_id).first()
         current_id = current.publication_id if current else None
@@ -728,6 +781,13 @@ def _page_dates(
     reviewed_by: list[str],
     interval: int,
 ) -> dict[str, Any]:
+    """The dates a new publication shows, each moved only by what justifies it.
+
+    Last Revised moves when the content changed. Last medically reviewed, its
+    reviewers and Next review due move only with a full review attested in this
+    publication's revision; otherwise they are the base publication's, which got them
+    the same way. No attested review on record: no review date, and due now.
+    """
     revised = dates.last_revised(
         new_hash=snapshot.content_hash,
         base_hash=base.content_hash if base else None,
@@ -742,9 +802,8 @@ def _page_dates(
         "last_revised": revised,
         "last_reviewed": reviewed,
         "reviewed_by": by,
-        "next_review_due": dates.next_review_due(
-            last_reviewed=reviewed, last_revised=revised, interval_months=interval
-        ),
+        "review_attested": full_review_day is not None,
+        "next_review_due": dates.next_review_due(last_reviewed=reviewed, interval_months=interval),
     }
 
 
@@ -755,7 +814,13 @@ def _write_publications(
     origin: str,
     last_revised: datetime.date | None = None,
 ) -> list[Publication]:
-    """Write the revision's frozen snapshots as the pages' new publications."""
+    """Write the revision's frozen snapshots as the pages' new publications.
+
+    Holds the publishing lock from before the staleness check until the transaction
+    ends: two publishes never both pass the check on the same state, and publication
+    times follow the order in which they became public.
+    """
+    PublishingLock.acquire()
     now = timezone.now()
     today = timezone.localdate(now)
     snapshots = list(revision.pages.select_related("base_publication"))
@@ -777,11 +842,6 @@ def _write_publications(
         )
         if last_revised is not None:
             page_dates["last_revised"] = last_revised
-            page_dates["next_review_due"] = dates.next_review_due(
-                last_reviewed=page_dates["last_reviewed"],
-                last_revised=last_revised,
-                interval_months=interval,
-            )
         publication = Publication.objects.create(
             page_id=snapshot.page_id,
             revision=revision,
@@ -825,6 +885,7 @@ def _claim_for_publishing(change: Change, from_states: tuple[str, ...]) -> bool:
     )
 
 
+@_conflict_refused
 @transaction.atomic
 def revision_publish(*, revision: Revision, editor: AbstractBaseUser) -> list[Publication]:
     """Publish exactly this approved revision, now, in one transaction.
@@ -860,6 +921,7 @@ def revision_publish(*, revision: Revision, editor: AbstractBaseUser) -> list[Pu
     return publications
 
 
+@_conflict_refused
 @transaction.atomic
 def change_import_publish(
     *, change: Change, editor: AbstractBaseUser, last_revised: datetime.date, comment: str
@@ -980,6 +1042,7 @@ def page_unpublish(
     """Take a page off the public site; every publication of it stays in the history."""
     if not is_managing_editor(editor):
         raise PermissionDenied("Only a managing editor may unpublish a page.")
+    PublishingLock.acquire()
     current = CurrentPublication.objects.select_for_update().filter(page=page).first()
     if current is None or current.publication_id is None:
         raise InvalidTransition(f"“{page}” is not published.")
@@ -1121,13 +1184,19 @@ def credential_set(
 
 
 def overdue_pages(*, today: datetime.date | None = None) -> models.QuerySet:
-    """Live pages whose full medical review is due, most overdue first."""
+    """Live pages whose full medical review is due: never reviewed first, then most overdue.
+
+    A page with no attested full review on record is due until one is attested.
+    """
     today = today or timezone.localdate()
     return (
         CurrentPublication.objects.live()
-        .filter(publication__next_review_due__lte=today)
+        .filter(
+            models.Q(publication__next_review_due__isnull=True)
+            | models.Q(publication__next_review_due__lte=today)
+        )
         .select_related("publication", "page")
-        .order_by("publication__next_review_due")
+        .order_by(models.F("publication__next_review_due").asc(nulls_first=True), "page_id")
     )
 
 

@@ -23,20 +23,51 @@ def test_months_are_added_by_the_calendar():
     assert add_months(datetime.date(2024, 11, 30), 3) == datetime.date(2025, 2, 28)
 
 
-def test_next_review_follows_the_last_review_else_last_revised():
-    revised, reviewed = datetime.date(2021, 8, 17), datetime.date(2025, 3, 1)
-    assert next_review_due(last_reviewed=None, last_revised=revised, interval_months=12) == (
-        datetime.date(2022, 8, 17)
-    )
-    assert next_review_due(last_reviewed=reviewed, last_revised=revised, interval_months=12) == (
-        datetime.date(2026, 3, 1)
-    )
+def test_next_review_is_due_an_interval_after_the_last_full_review():
+    reviewed = datetime.date(2025, 3, 1)
+    assert next_review_due(last_reviewed=reviewed, interval_months=12) == datetime.date(2026, 3, 1)
 
 
-def test_the_imported_seed_has_no_review_date_and_is_overdue(seed_publication):
+def test_without_a_full_review_on_record_no_next_review_date_is_invented():
+    assert next_review_due(last_reviewed=None, interval_months=12) is None
+
+
+def test_the_imported_seed_has_no_review_date_and_is_due_now(seed_publication):
     assert seed_publication.last_reviewed is None
-    assert seed_publication.next_review_due == datetime.date(2022, 8, 17)
+    assert seed_publication.next_review_due is None
     assert [row.page for row in workflow.overdue_pages()] == [seed_publication.page]
+
+
+def test_an_ordinary_edit_leaves_a_never_reviewed_page_in_the_overdue_queue(
+    writer, physician, nurse, managing_editor, everolimus, seed_page
+):
+    change = edit(writer, everolimus, administration="Everolimus is a tablet taken once a day.")
+    publish_through_review(change, writer, physician, nurse, managing_editor)
+    assert current(seed_page).last_revised == timezone.localdate()
+    assert current(seed_page).next_review_due is None
+    assert [row.page for row in workflow.overdue_pages()] == [seed_page]
+
+
+def test_the_overdue_queue_says_a_never_reviewed_page_has_no_review_on_record(
+    managing_editor, seed_page
+):
+    from editorial.dashboard import dashboard_sections
+
+    (overdue,) = [s for s in dashboard_sections(managing_editor) if s.key == "overdue"]
+    (row,) = overdue.rows
+    assert row.what == seed_page.title
+    assert row.note == "No medical review on record"
+
+
+def test_pages_never_reviewed_come_first_then_the_most_overdue(
+    physician, nurse, managing_editor, seed_page, kidney_page
+):
+    revision = workflow.page_sign_off_start(page=kidney_page, user=managing_editor)
+    approve(revision, physician, nurse)
+    workflow.revision_publish(revision=revision, editor=managing_editor)
+    later = timezone.localdate() + datetime.timedelta(days=400)
+    assert [row.page for row in workflow.overdue_pages(today=later)] == [seed_page, kidney_page]
+    assert [row.page for row in workflow.overdue_pages()] == [seed_page]
 
 
 def test_last_revised_moves_to_the_publish_date_when_the_content_changed(

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from drugs.models import Drug, SideEffectTerm
 from editorial import workflow
@@ -108,6 +109,70 @@ def test_changes_to_this_page_list_publications_with_summaries_newest_first(
     )
     html = client.get(seed_url + "changes/").content.decode()
     assert html.index("Everolimus is a tablet.") < html.index("First published here")
+
+
+def republish_unchanged(writer, physician, nurse, managing_editor, everolimus):
+    """A change to a record the page shows that leaves what readers see as it was."""
+    administration = everolimus.administration
+    change = edit(writer, everolimus, administration="A draft, undone before submitting.")
+    edit(writer, everolimus, administration=administration)
+    return publish_through_review(change, writer, physician, nurse, managing_editor)
+
+
+def test_a_republish_that_attested_nothing_claims_no_medical_review(
+    client, writer, physician, nurse, managing_editor, everolimus, seed_url
+):
+    (publication,) = republish_unchanged(writer, physician, nurse, managing_editor, everolimus)
+    assert not publication.review_attested and publication.last_reviewed is None
+    changes = client.get(seed_url + "changes/").content.decode()
+    assert "Republished; no change to the content." in changes
+    assert "Medically reviewed" not in changes
+    page = client.get(seed_url).content.decode()
+    assert "medically reviewed" not in page.lower()
+    assert "lastReviewed" not in page and "reviewedBy" not in page
+
+
+def test_a_sign_off_says_who_reviewed_the_page_in_its_change_log(
+    client, physician, nurse, managing_editor, seed_page, seed_url
+):
+    revision = workflow.page_sign_off_start(page=seed_page, user=managing_editor)
+    approve(revision, physician, nurse)
+    (publication,) = workflow.revision_publish(revision=revision, editor=managing_editor)
+    assert publication.review_attested
+    changes = client.get(seed_url + "changes/").content.decode()
+    assert (
+        "Medically reviewed by a physician and an oncology certified nurse; "
+        "no change to the content." in changes
+    )
+
+
+def test_a_review_stays_on_the_page_but_a_later_republish_does_not_claim_one(
+    client, writer, physician, nurse, managing_editor, everolimus, seed_page, seed_url
+):
+    revision = workflow.page_sign_off_start(page=seed_page, user=managing_editor)
+    approve(revision, physician, nurse)
+    workflow.revision_publish(revision=revision, editor=managing_editor)
+    (later,) = republish_unchanged(writer, physician, nurse, managing_editor, everolimus)
+    assert later.last_reviewed == timezone.localdate() and not later.review_attested
+    changes = client.get(seed_url + "changes/").content.decode()
+    assert changes.index("Republished; no change to the content.") < changes.index(
+        "Medically reviewed by"
+    )
+    assert changes.count("Medically reviewed") == 1
+
+
+def test_an_edit_approved_as_a_full_review_says_so_beside_its_summary(
+    client, writer, physician, nurse, managing_editor, seed_page, seed_url
+):
+    change = edit(writer, seed_page, title="Targeted Drug Therapy for Pancreatic NETs")
+    revision = submit(change, writer, summary="A shorter title.")
+    approve(revision, physician, nurse, full_review=True)
+    workflow.revision_publish(revision=revision, editor=managing_editor)
+    changes = client.get(seed_url + "changes/").content.decode()
+    assert (
+        "A shorter title. Medically reviewed by a physician and an oncology certified nurse."
+        in changes
+    )
 
 
 def test_a_changed_address_answers_301_to_the_new_one(

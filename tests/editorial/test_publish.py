@@ -214,3 +214,65 @@ def test_a_revision_of_an_unpublished_page_cannot_be_published_over_it(
         workflow.InvalidTransition, match="published or unpublished by another change"
     ):
         workflow.revision_publish(revision=revision, editor=managing_editor)
+
+
+def test_an_edit_of_a_drug_a_page_went_live_with_meanwhile_must_be_submitted_again(
+    client, writer, other_writer, physician, nurse, managing_editor, everolimus, seed_page
+):
+    from drugs.models import CancerType, DrugSection, Page
+
+    drug_change = edit(other_writer, everolimus, administration=NEW_ADMINISTRATION)
+    drug_revision = approved(drug_change, other_writer, physician, nurse)
+    cancer = CancerType(name="Kidney cancer", slug="kidney-cancer")
+    page_change = edit(writer, cancer)
+    page = Page(title="Kidney", slug="kidney", cancer_type=cancer, intro="A new page.")
+    edit(writer, page, change=page_change)
+    edit(writer, DrugSection(page=page, drug=everolimus, position=1), change=page_change)
+    publish_through_review(page_change, writer, physician, nurse, managing_editor)
+
+    with pytest.raises(workflow.InvalidTransition, match="went live after revision 1"):
+        workflow.revision_publish(revision=drug_revision, editor=managing_editor)
+    rebuilt = approved(drug_change, other_writer, physician, nurse)
+    publications = workflow.revision_publish(revision=rebuilt, editor=managing_editor)
+    assert {publication.page_id for publication in publications} == {seed_page.pk, page.pk}
+    assert NEW_ADMINISTRATION in public_html(client, page)
+
+
+def test_a_publish_the_database_breaks_off_as_a_deadlock_is_refused_not_a_500(
+    monkeypatch, writer, physician, nurse, managing_editor, everolimus
+):
+    import psycopg
+    from django.db import OperationalError
+
+    change = edit(writer, everolimus, administration=NEW_ADMINISTRATION)
+    revision = approved(change, writer, physician, nurse)
+
+    def deadlocked(*args, **kwargs):
+        try:
+            raise psycopg.errors.DeadlockDetected("deadlock detected")
+        except psycopg.errors.DeadlockDetected as error:
+            raise OperationalError("deadlock detected") from error
+
+    monkeypatch.setattr(workflow, "_check_current", deadlocked)
+    with pytest.raises(workflow.PublishConflict, match="Submit the change again"):
+        workflow.revision_publish(revision=revision, editor=managing_editor)
+    assert not Publication.objects.filter(revision=revision).exists()
+    assert Change.objects.get(pk=change.pk).state == Change.State.APPROVED
+    assert revision.reviews.count() == 2
+
+
+def test_other_database_errors_in_a_publish_are_not_mistaken_for_a_conflict(
+    monkeypatch, writer, physician, nurse, managing_editor, everolimus
+):
+    from django.db import OperationalError
+
+    revision = approved(
+        edit(writer, everolimus, administration=NEW_ADMINISTRATION), writer, physician, nurse
+    )
+
+    def disk_full(*args, **kwargs):
+        raise OperationalError("could not extend file: No space left on device")
+
+    monkeypatch.setattr(workflow, "_check_current", disk_full)
+    with pytest.raises(OperationalError):
+        workflow.revision_publish(revision=revision, editor=managing_editor)

@@ -1077,10 +1077,7 @@ def _restore(keys: list[RecordKey], user: AbstractBaseUser, reason: str) -> None
     for name, pk in ordered:  # parents first, so restored rows have their parents
         history_id = published.get((name, pk))
         if history_id is not None:
-            model = MODELS_BY_LABEL[name]
-            save_with_history(
-                model.history.get(history_id=history_id).instance, user=user, reason=reason
-            )
+            _write_version(name, history_id, user, reason)
     for name, pk in reversed(ordered):  # parts first, so nothing still points at them
         if (name, pk) not in published:
             row = MODELS_BY_LABEL[name].objects.filter(pk=pk).first()
@@ -1107,14 +1104,25 @@ def change_withdraw(*, change: Change, user: AbstractBaseUser, comment: str = ""
     return change
 
 
+def _differs(name: str, pk: int, history_id: int) -> bool:
+    """Whether a record's working row is not that historical version (or is gone)."""
+    model = MODELS_BY_LABEL[name]
+    row = model.objects.filter(pk=pk).first()
+    if row is None:
+        return True
+    version = model.history.get(history_id=history_id).instance
+    fields = [f for f in model._meta.concrete_fields if not getattr(f, "auto_now", False)]
+    return any(getattr(row, f.attname) != getattr(version, f.attname) for f in fields)
+
+
 @transaction.atomic
 def publication_revert(*, publication: Publication, editor: AbstractBaseUser) -> Change:
     """Bring a page's records back to an older publication, as a new draft for review.
 
+    Only the records whose working state differs from what that publication showed
+    go into the draft (and are held from other writers); the rest are left alone.
     Nothing is published: the draft goes through review like any other change.
     """
-    page_key = ("drugs.page", publication.page_id)
-    change = change_for_edit(user=editor, key=page_key)
     pinned = {(row["model"], row["pk"]): row["history_id"] for row in publication.manifest}
     # Parts of the page or its drugs that the old publication did not show are removed.
     drug_ids = [pk for name, pk in pinned if name == "drugs.drug"]
@@ -1126,11 +1134,21 @@ def publication_revert(*, publication: Publication, editor: AbstractBaseUser) ->
         ):
             if (label(model), pk) not in pinned:
                 extra.append((label(model), pk))
-    for key in [*pinned, *extra]:
+    differing = [key for key, history_id in pinned.items() if _differs(*key, history_id)]
+    if not differing and not extra:
+        raise InvalidTransition(
+            f"The page already shows what it showed on {_when(publication.published_at)}: "
+            "there is nothing to revert."
+        )
+    for key in [*differing, *extra]:
         record_check_editable(user=editor, key=key)
+    held = next(
+        (claim.change for key in [*differing, *extra] if (claim := holding_record(key))), None
+    )
+    change = held or change_for_edit(user=editor, key=None)
     reason = f"Reverted to the publication of {_when(publication.published_at)}"
     order = {label(model): index for index, model in enumerate(CONTENT_MODELS)}
-    for name, pk in sorted(pinned, key=lambda key: order[key[0]]):
+    for name, pk in sorted(differing, key=lambda key: order[key[0]]):
         instance = _write_version(name, pinned[(name, pk)], editor, reason)
         record_edit(user=editor, instance=instance, change=change)
     for name, pk in reversed(sorted(extra, key=lambda key: order[key[0]])):

@@ -3,9 +3,10 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from drugs.models import Drug, DrugSideEffect, SideEffectTerm
+from drugs.models import Drug, DrugSideEffect, EditorialTeam, SideEffectTerm
 from editorial import workflow
 from editorial.models import AuditEntry, Change, CurrentPublication
+from editorial.snapshots import CONTENT_MODELS
 from tests.workflow import edit, publish_through_review, remove, submit
 
 pytestmark = pytest.mark.django_db
@@ -94,3 +95,58 @@ def test_reverting_removes_parts_the_old_publication_did_not_show(
     assert (
         not Drug.objects.get(pk=everolimus.pk).side_effects.filter(term__slug="headache").exists()
     )
+
+
+@pytest.mark.parametrize("model", CONTENT_MODELS, ids=lambda model: model._meta.label_lower)
+def test_a_change_to_any_kind_of_record_can_be_withdrawn(model, writer, seed_publication):
+    def content(row):
+        fields = [f for f in model._meta.concrete_fields if not getattr(f, "auto_now", False)]
+        return {field.attname: getattr(row, field.attname) for field in fields}
+
+    record = model.objects.order_by("pk").first()
+    published = content(record)
+    change = edit(writer, record, reason="A draft we abandon.")
+
+    workflow.change_withdraw(change=change, user=writer)
+
+    assert content(model.objects.get(pk=record.pk)) == published
+    assert Change.objects.get(pk=change.pk).state == Change.State.WITHDRAWN
+    assert workflow.owned_keys(change) == set()
+
+
+def test_a_revert_draft_that_restores_the_attribution_can_be_withdrawn(
+    writer, physician, nurse, managing_editor, seed_publication
+):
+    team = EditorialTeam.current()
+    seed_description = team.description
+    change = edit(writer, team, description="Doctors, nurses, editors and translators.")
+    publish_through_review(change, writer, physician, nurse, managing_editor)
+    revert = workflow.publication_revert(publication=seed_publication, editor=managing_editor)
+    assert ("drugs.editorialteam", team.pk) in workflow.owned_keys(revert)
+    assert EditorialTeam.current().description == seed_description
+
+    workflow.change_withdraw(change=revert, user=managing_editor, comment="Keep the new wording")
+
+    assert EditorialTeam.current().description == "Doctors, nurses, editors and translators."
+    assert Change.objects.get(pk=revert.pk).state == Change.State.WITHDRAWN
+    assert workflow.owned_keys(revert) == set()
+
+
+def test_a_revert_holds_only_the_records_that_differ_from_the_publication(
+    writer, other_writer, physician, nurse, managing_editor, everolimus, seed_publication
+):
+    change = edit(writer, everolimus, administration="Everolimus is a tablet.")
+    publish_through_review(change, writer, physician, nurse, managing_editor)
+
+    revert = workflow.publication_revert(publication=seed_publication, editor=managing_editor)
+
+    assert workflow.owned_keys(revert) == {("drugs.drug", everolimus.pk)}
+    # The page's other shared drugs stay free for other writers.
+    sunitinib = Drug.objects.get(slug="sunitinib")
+    edit(other_writer, sunitinib, administration="Sunitinib is a capsule taken once a day.")
+
+
+def test_reverting_to_what_the_page_already_shows_is_refused(managing_editor, seed_publication):
+    with pytest.raises(workflow.InvalidTransition, match="already shows"):
+        workflow.publication_revert(publication=seed_publication, editor=managing_editor)
+    assert not Change.objects.filter(author=managing_editor).exists()

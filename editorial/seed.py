@@ -1,4 +1,4 @@
-"""The seed page, structured by hand from shared/seeds/000_926eb5af7243d442.txt.
+"""The seed page ("Targeted Drug Therapy for Pancreatic Neuroendocrine Tumor"), structured by hand.
 
 Nothing here is invented: where the seed says nothing (the two "More information"
 URLs, a class for sunitinib or everolimus, a medical review date) the field stays

@@ -159,7 +159,7 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, str]] = {
     },
 }
 
-# The floor under any review policy (DESIGN.md, invariant 3).
+# The floor under any review policy (docs/architecture.md, invariant 3).
 MINIMUM_APPROVALS = {CredentialKind.PHYSICIAN: 1, CredentialKind.ONCOLOGY_NURSE: 1}
 
 PUBLISH_PERMISSION = "editorial.publish_change"

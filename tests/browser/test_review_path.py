@@ -1,4 +1,4 @@
-"""The whole editorial path in a real browser, as the people in DESIGN.md live it."""
+"""The whole editorial path in a real browser, as writers, reviewers and editors live it."""
 
 import re
 

@@ -113,3 +113,33 @@ def test_a_refused_action_comes_back_as_a_message(client, writer, physician, eve
     )
     assert "moved on since you opened it" in response.content.decode()
     assert not revision.reviews.exists()
+
+
+def test_publishing_a_change_another_publish_overtook_says_to_submit_again(
+    client, writer, other_writer, physician, nurse, managing_editor, everolimus, seed_page
+):
+    from editorial import workflow
+    from tests.workflow import approve, edit, submit
+
+    revisions = []
+    for author, record, fields in (
+        (writer, everolimus, {"administration": "Everolimus is a tablet."}),
+        (other_writer, seed_page, {"intro": "Targeted drugs work differently (revised)."}),
+    ):
+        revision = submit(edit(author, record, **fields), author)
+        approve(revision, physician, nurse)
+        revisions.append(revision)
+    workflow.revision_publish(revision=revisions[0], editor=managing_editor)
+
+    client.force_login(managing_editor)
+    change = revisions[1].change
+    response = client.post(
+        reverse("admin:editorial_change_publish", args=[change.pk]),
+        {"revision": revisions[1].pk},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "Submit the change again" in response.content.decode()
+    change.refresh_from_db()
+    assert change.state == Change.State.APPROVED
+    assert revisions[1].reviews.count() == 2

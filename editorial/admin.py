@@ -284,6 +284,10 @@ class ChangeAdmin(SimpleHistoryAdmin):
                 action: workflow.may_act(user, change, action) for action in workflow.Action.values
             },
             "review_refusal": workflow.reviewer_refusal(user, change) if revision else None,
+            # Say why someone who would expect to publish cannot (say, they approved it).
+            "publish_refusal": workflow.publisher_refusal(user, change)
+            if change.state == Change.State.APPROVED and user.has_perm(workflow.PUBLISH_PERMISSION)
+            else None,
             "submit_form": SubmitForm(),
             "review_form": ReviewForm(
                 initial={"revision": revision.pk, "content_hash": revision.content_hash}

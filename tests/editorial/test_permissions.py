@@ -534,3 +534,16 @@ def test_a_managing_editor_who_approved_is_told_why_they_cannot_publish(client, 
     change.refresh_from_db()
     assert change.state == State.APPROVED
     assert current_publication_id(scene) == scene.publication.pk
+
+
+def test_a_managing_editor_who_approved_sees_why_there_is_no_publish_button(client, scene):
+    editor = scene.users["managing_editor"]
+    workflow.credential_set(
+        user=editor, credential="OCN", valid_until=None, editor=scene.users["credential_admin"]
+    )
+    change, revision = submitted_by(scene.author)
+    approve(revision, scene.users["physician"], editor)
+    client.force_login(editor)
+    html = client.get(reverse("admin:editorial_change_change", args=[change.pk])).content.decode()
+    assert reverse("admin:editorial_change_publish", args=[change.pk]) not in html
+    assert "You approved this revision, so you may not publish or schedule it" in html

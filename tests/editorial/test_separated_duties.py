@@ -151,7 +151,7 @@ def test_a_superuser_cannot_unpublish(seed_page, administrator):
         workflow.page_unpublish(page=seed_page, editor=administrator)
 
 
-def test_a_superuser_is_not_a_managing_editor_reviewer_or_credential_administrator(
+def test_a_superuser_is_neither_a_managing_editor_nor_a_credential_administrator(
     administrator,
 ):
     assert not workflow.is_managing_editor(administrator)

@@ -284,6 +284,10 @@ class ChangeAdmin(SimpleHistoryAdmin):
                 action: workflow.may_act(user, change, action) for action in workflow.Action.values
             },
             "review_refusal": workflow.reviewer_refusal(user, change) if revision else None,
+            # Say why someone who would expect to publish cannot (say, they approved it).
+            "publish_refusal": workflow.publisher_refusal(user, change)
+            if change.state == Change.State.APPROVED and user.has_perm(workflow.PUBLISH_PERMISSION)
+            else None,
             "submit_form": SubmitForm(),
             "review_form": ReviewForm(
                 initial={"revision": revision.pk, "content_hash": revision.content_hash}
@@ -736,10 +740,28 @@ class ReviewerProfileAdmin(SimpleHistoryAdmin):
         return obj.is_current()
 
     def has_change_permission(self, request, obj=None) -> bool:
-        return request.user.has_perm(workflow.SET_CREDENTIAL_PERMISSION)
+        return workflow.may_set_credentials(request.user)
 
     def has_add_permission(self, request) -> bool:
-        return request.user.has_perm(workflow.SET_CREDENTIAL_PERMISSION)
+        return workflow.may_set_credentials(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        # A credential belongs to one person; another person's is a new one.
+        return ["user"] if obj else []
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+
+        class RefusingForm(form):
+            def clean(self):
+                data = super().clean()
+                user = data.get("user") or (obj.user if obj else None)
+                refusal = user and workflow.credential_refusal(editor=request.user, user=user)
+                if refusal:
+                    raise ValidationError(refusal)
+                return data
+
+        return RefusingForm
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # a lapsed credential is ended with "valid until", and kept

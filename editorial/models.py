@@ -50,7 +50,7 @@ class CredentialKind(models.TextChoices):
 class ReviewerProfile(models.Model):
     """A person's professional credential, which makes their approvals count.
 
-    Set only by managing editors and administrators; its history is kept.
+    Set only by credential administrators (`workflow.credential_set`); its history is kept.
     """
 
     class Credential(models.TextChoices):

@@ -99,19 +99,21 @@ def notify_reviewed(*, review: Review) -> None:
 def notify_approved(*, revision: Revision) -> None:
     """Tell the managing editors that a change has every approval it needs.
 
-    Told: each active user who may publish (the `editorial.publish_change` permission,
-    directly or through a group, or a superuser) and has an email address. Why: the
-    change is ready to publish or schedule.
+    Told: each active user who may publish this change (`workflow.publisher_refusal`:
+    a managing editor who did not approve it; never a superuser as such, nor anyone
+    who may set credentials) and has an email address. Why: the change is ready to
+    publish or schedule.
     """
-    from .workflow import PUBLISH_PERMISSION, display_name
+    from .workflow import PUBLISH_PERMISSION, display_name, publisher_refusal
 
     change = revision.change
     editors = (
         get_user_model()
-        .objects.with_perm(PUBLISH_PERMISSION, is_active=True, include_superusers=True)
+        .objects.with_perm(PUBLISH_PERMISSION, is_active=True, include_superusers=False)
         .exclude(email="")
         .order_by("pk")
     )
+    editors = [editor for editor in editors if publisher_refusal(editor, change) is None]
     context = {
         "change": change,
         "revision": revision,

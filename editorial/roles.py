@@ -2,6 +2,10 @@
 
 The workflow rules (who may submit, approve, publish) come with the review workflow;
 here are the model permissions each role needs to work in the admin.
+
+Duties are separated (invariant 8): credential administrators grant credentials and
+cannot publish; managing editors publish and cannot grant credentials. The workflow
+holds to this whatever groups one person is put in (`editorial.workflow`).
 """
 
 from django.contrib.auth.models import Group, Permission
@@ -11,6 +15,7 @@ WRITER = "Writers"
 PHYSICIAN = "Physician reviewers"
 NURSE = "Oncology nurse reviewers"
 MANAGING_EDITOR = "Managing editors"
+CREDENTIAL_ADMIN = "Credential administrators"
 
 CONTENT_MODELS = {
     "drugs": [
@@ -45,6 +50,8 @@ VIEW_DRAFT = ("editorial", "view_draft")
 PUBLISH = ("editorial", "publish_change")
 TAKE_OVER = ("editorial", "take_over_record")
 SET_CREDENTIAL = ("editorial", "set_credential")
+# The credential form's user search (Django's autocomplete) needs view on users.
+VIEW_USER = ("auth", "view_user")
 
 
 def _codenames(models: dict[str, list[str]], actions: list[str]) -> list[tuple[str, str]]:
@@ -72,9 +79,14 @@ def role_permissions() -> dict[str, list[tuple[str, str]]]:
             VIEW_DRAFT,
             PUBLISH,
             TAKE_OVER,
+        ],
+        CREDENTIAL_ADMIN: [
             SET_CREDENTIAL,
-            ("editorial", "change_reviewerprofile"),
+            VIEW_USER,
+            ("editorial", "view_reviewerprofile"),
             ("editorial", "add_reviewerprofile"),
+            ("editorial", "change_reviewerprofile"),
+            ("editorial", "view_auditentry"),
         ],
     }
 

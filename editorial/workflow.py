@@ -179,8 +179,66 @@ def next_state(change: Change, action: str) -> str:
         ) from None
 
 
+# Actions that put a revision before the public: who approved it may take neither.
+PUBLISHING_ACTIONS = (Action.PUBLISH, Action.SCHEDULE)
+
+
+def _holds(user: AbstractBaseUser, permission: str) -> bool:
+    # A superuser's has_perm is True for everything; the workflow counts only what a
+    # role (a group, or a permission given to the person) grants.
+    return (
+        user.is_authenticated
+        and user.is_active
+        and not user.is_superuser
+        and user.has_perm(permission)
+    )
+
+
+def _superuser_refusal(what: str) -> str:
+    return f"As a superuser you administer accounts and groups; you do not {what}."
+
+
+def may_set_credentials(user: AbstractBaseUser) -> bool:
+    """Whether `user` is a credential administrator: holds `set_credential` through a role.
+
+    Being a superuser does not make anyone one (invariant 8).
+    """
+    return _holds(user, SET_CREDENTIAL_PERMISSION)
+
+
 def is_managing_editor(user: AbstractBaseUser) -> bool:
-    return user.is_active and user.has_perm(PUBLISH_PERMISSION)
+    """Whether `user` acts as a managing editor: holds the publish permission through a role.
+
+    Whoever may set credentials is not one, whatever groups they are in, so whoever
+    grants credentials never publishes (invariant 8); nor is a superuser as such.
+    """
+    return _holds(user, PUBLISH_PERMISSION) and not may_set_credentials(user)
+
+
+def publisher_refusal(user: AbstractBaseUser, change: Change) -> str | None:
+    """Why `user` may not publish or schedule `change`'s latest revision, or None if they may.
+
+    Only a managing editor may, and never one who approved that revision: whoever
+    approved a revision does not also put it before the public (invariant 8).
+    """
+    if not user.is_authenticated or not user.is_active:
+        return "Log in to publish."
+    if user.is_superuser:
+        return _superuser_refusal("publish or schedule changes")
+    if not _holds(user, PUBLISH_PERMISSION):
+        return f"Only {Actor.MANAGING_EDITOR.label} may publish or schedule change {change.pk}."
+    if may_set_credentials(user):
+        return "You grant reviewers' credentials, so you may not publish or schedule changes."
+    revision = change.current_revision()
+    if (
+        revision is not None
+        and revision.reviews.filter(reviewer=user, decision=Review.Decision.APPROVE).exists()
+    ):
+        return (
+            "You approved this revision, so you may not publish or schedule it: "
+            "another managing editor must."
+        )
+    return None
 
 
 def may_act(user: AbstractBaseUser, change: Change, action: str) -> bool:
@@ -193,6 +251,8 @@ def may_act(user: AbstractBaseUser, change: Change, action: str) -> bool:
         return user.pk == change.author_id
     if actor == Actor.AUTHOR_OR_MANAGING_EDITOR:
         return user.pk == change.author_id or is_managing_editor(user)
+    if actor == Actor.MANAGING_EDITOR and action in PUBLISHING_ACTIONS:
+        return publisher_refusal(user, change) is None
     if actor == Actor.MANAGING_EDITOR:
         return is_managing_editor(user)
     if actor == Actor.REVIEWER:
@@ -203,8 +263,10 @@ def may_act(user: AbstractBaseUser, change: Change, action: str) -> bool:
 def _transition(change: Change, action: str, user: AbstractBaseUser) -> str:
     state = next_state(change, action)
     if not may_act(user, change, action):
+        refusal = publisher_refusal(user, change) if action in PUBLISHING_ACTIONS else None
         raise PermissionDenied(
-            f"Only {Actor(TRANSITIONS[(change.state, action)][1]).label} may "
+            refusal
+            or f"Only {Actor(TRANSITIONS[(change.state, action)][1]).label} may "
             f"{Action(action).label} change {change.pk}."
         )
     return state
@@ -306,7 +368,7 @@ def record_edit(
 @transaction.atomic
 def record_take_over(*, key: RecordKey, editor: AbstractBaseUser, comment: str = "") -> Change:
     """A managing editor moves a held record, with its working state, into their own change."""
-    if not editor.has_perm(TAKE_OVER_PERMISSION):
+    if not _holds(editor, TAKE_OVER_PERMISSION):
         raise PermissionDenied("Only a managing editor may take over a record.")
     claim = holding_record(key)
     if claim is None:
@@ -494,6 +556,11 @@ def reviewer_refusal(user: AbstractBaseUser, change: Change) -> str | None:
     """Why `user` may not review `change`, or None if they may."""
     if not user.is_authenticated or not user.is_active:
         return "Log in to review."
+    if user.is_superuser:
+        return _superuser_refusal("review changes")
+    if may_set_credentials(user):
+        # Otherwise two of them could credential each other and approve.
+        return "You grant reviewers' credentials, so you may not review changes."
     profile = ReviewerProfile.objects.filter(user=user).first()
     if profile is None or not profile.is_current():
         return "Only a reviewer with a current credential may review changes."
@@ -1012,8 +1079,11 @@ def publish_due(*, now: datetime.datetime | None = None) -> list[tuple[Change, s
             with transaction.atomic():
                 revision = change.current_revision()
                 editor = change.scheduled_by
-                if not is_managing_editor(editor):
-                    raise InvalidTransition(f"{display_name(editor)} may no longer publish.")
+                refusal = publisher_refusal(editor, change)
+                if refusal:
+                    raise InvalidTransition(
+                        f"{display_name(editor)}, who scheduled it, may not publish it: {refusal}"
+                    )
                 revision_publish(revision=revision, editor=editor)
             outcomes.append((change, "published"))
         except InvalidTransition as refusal:
@@ -1169,6 +1239,22 @@ def publication_revert(*, publication: Publication, editor: AbstractBaseUser) ->
 # --- Credentials -------------------------------------------------------------------------
 
 
+def credential_refusal(*, editor: AbstractBaseUser, user: AbstractBaseUser) -> str | None:
+    """Why `editor` may not set `user`'s credential, or None if they may.
+
+    Only a credential administrator sets credentials: never a managing editor, who
+    publishes, nor a superuser as such (invariant 8); and nobody sets their own.
+    """
+    if editor.is_active and editor.is_superuser:
+        return _superuser_refusal("set credentials: a credential administrator does")
+    if not may_set_credentials(editor):
+        return "Only a credential administrator may set credentials."
+    if user.pk == editor.pk:
+        # Otherwise one person could grant themselves the approval they need.
+        return "Nobody sets their own credential: ask another credential administrator."
+    return None
+
+
 @transaction.atomic
 def credential_set(
     *,
@@ -1177,22 +1263,22 @@ def credential_set(
     valid_until: datetime.date | None,
     editor: AbstractBaseUser,
 ) -> ReviewerProfile:
-    """Set a reviewer's credential; only managing editors and administrators may, never their own."""
-    if not editor.has_perm(SET_CREDENTIAL_PERMISSION):
-        raise PermissionDenied("Only a managing editor or an administrator may set credentials.")
-    if user.pk == editor.pk:
-        # Otherwise one person could grant themselves the approval they need to publish.
-        raise PermissionDenied("Nobody sets their own credential: ask another managing editor.")
+    """Set a reviewer's credential, audited; see `credential_refusal` for who may."""
+    refusal = credential_refusal(editor=editor, user=user)
+    if refusal:
+        raise PermissionDenied(refusal)
     if credential and credential not in ReviewerProfile.Credential.values:
         raise InvalidTransition(f"Unknown credential “{credential}”.")
     profile = ReviewerProfile.objects.filter(user=user).first() or ReviewerProfile(user=user)
     before = profile.credential or "none"
     profile.credential, profile.valid_until = credential, valid_until
     save_with_history(profile, user=editor, reason="Credential set")
+    name, login = display_name(user), user.get_username()
     _audit(
         AuditEntry.Action.CREDENTIAL,
         editor,
-        comment=f"{display_name(user)}: {before} → {credential or 'none'}"
+        comment=(f"{name} ({login})" if name != login else name)
+        + f": {before} → {credential or 'none'}"
         + (f", current until {valid_until:%Y-%m-%d}" if valid_until else ""),
     )
     return profile

@@ -64,6 +64,26 @@ def managing_editor(db):
 
 
 @pytest.fixture
+def second_managing_editor(db):
+    return _member("editor2", roles.MANAGING_EDITOR, first_name="Max", last_name="Editor")
+
+
+@pytest.fixture
+def credential_admin(db):
+    return _member(
+        "credentials", roles.CREDENTIAL_ADMIN, first_name="Cora", last_name="Credentials"
+    )
+
+
+@pytest.fixture
+def administrator(db):
+    """A superuser: administers accounts and groups, takes no part in the workflow."""
+    return get_user_model().objects.create_superuser(
+        username="root", password="root-password", first_name="Ada", last_name="Admin"
+    )
+
+
+@pytest.fixture
 def seed_publication(db) -> Publication:
     """The seed page, loaded and published as imported content."""
     return seed_import()

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from editorial import roles
+from editorial.models import AuditEntry
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -59,10 +60,30 @@ def test_demo_users_exist_for_every_role_and_can_log_in(db, settings, client, ca
     for role in role_names():
         assert role in output
     assert client.login(username="physician", password="demo-physician-pass")
+    assert "credentials" in output and "demo-credentials-pass" in output
+    assert client.login(username="credentials", password="demo-credentials-pass")
+
+
+def test_demo_credentials_are_granted_by_the_credential_administrator_and_audited(db, settings):
+    settings.DEBUG = True
+    call_command("create_demo_users")
+    call_command("create_demo_users")  # a second run changes nothing
+    entries = AuditEntry.objects.filter(action=AuditEntry.Action.CREDENTIAL)
+    assert sorted(entry.comment for entry in entries) == [
+        "Nina Nurse (nurse): none → OCN",
+        "Paula Physician (physician): none → MD",
+    ]
+    assert {entry.actor.username for entry in entries} == {"credentials"}
 
 
 def role_names() -> list[str]:
-    return [roles.WRITER, roles.PHYSICIAN, roles.NURSE, roles.MANAGING_EDITOR]
+    return [
+        roles.WRITER,
+        roles.PHYSICIAN,
+        roles.NURSE,
+        roles.MANAGING_EDITOR,
+        roles.CREDENTIAL_ADMIN,
+    ]
 
 
 def test_no_demo_users_exist_unless_asked_for(seed_publication, django_user_model):

@@ -168,7 +168,7 @@ def test_managing_editors_hear_when_a_change_is_fully_approved(
     with django_capture_on_commit_callbacks(execute=True):
         notify_approved(revision=revision)
 
-    assert recipients(mailoutbox) == [["mara@example.org"], ["root@example.org"]]
+    assert recipients(mailoutbox) == [["mara@example.org"]]
     message = mailoutbox[0]
     assert message.subject == (
         f"Ready to publish: change {revision.change_id} — Edits by Wren Writer"
@@ -178,6 +178,32 @@ def test_managing_editors_hear_when_a_change_is_fully_approved(
         "Physician: approved by Paula Physician (MD); "
         "Oncology certified nurse: approved by Nina Nurse (OCN)" in message.body
     )
+
+
+def test_only_those_who_may_publish_it_hear_a_change_is_ready(
+    revision,
+    physician,
+    managing_editor,
+    second_managing_editor,
+    credential_admin,
+    administrator,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    """Not a superuser, a credential administrator, nor the editor who approved it."""
+    with_email(second_managing_editor, "max@example.org")
+    with_email(administrator, "root@example.org")
+    with_email(credential_admin, "cora@example.org")
+    credential_admin.groups.add(roles.roles_sync()[roles.MANAGING_EDITOR])
+    workflow.credential_set(
+        user=managing_editor, credential="OCN", valid_until=None, editor=credential_admin
+    )
+    approve(revision, physician, managing_editor)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notify_approved(revision=revision)
+
+    assert recipients(mailoutbox) == [["max@example.org"]]
 
 
 @override_settings(SITE_URL=SITE_URL)

@@ -38,13 +38,22 @@ pytestmark = pytest.mark.django_db
 
 State = Change.State
 
-ROLES = ["writer", "physician", "nurse", "managing_editor", "anonymous"]
+ROLES = [
+    "writer",
+    "physician",
+    "nurse",
+    "managing_editor",
+    "credential_admin",
+    "superuser",
+    "anonymous",
+]
 
 # Who may take each action. For submit and withdraw the writer is the change's author;
 # for approve, request_changes, publish, schedule, take_over and view_draft the change
-# is another writer's, so "writer" here means a writer who is not its author.
+# is another writer's, so "writer" here means a writer who is not its author. The
+# superuser holds a current physician credential, so only the rule refuses them.
 ALLOWED: dict[str, set[str]] = {
-    "edit": {"writer", "managing_editor"},
+    "edit": {"writer", "managing_editor", "superuser"},
     "submit": {"writer", "managing_editor"},
     "approve": {"physician", "nurse"},
     "request_changes": {"physician", "nurse"},
@@ -53,8 +62,8 @@ ALLOWED: dict[str, set[str]] = {
     "unpublish": {"managing_editor"},
     "withdraw": {"writer", "managing_editor"},
     "take_over": {"managing_editor"},
-    "view_draft": {"writer", "physician", "nurse", "managing_editor"},
-    "set_credential": {"managing_editor"},
+    "view_draft": {"writer", "physician", "nurse", "managing_editor", "superuser"},
+    "set_credential": {"credential_admin"},
 }
 
 PUBLISHED_WORDING = "Everolimus is a pill taken once a day."
@@ -84,13 +93,18 @@ def _member(username: str, role: str) -> AbstractBaseUser:
 
 
 @pytest.fixture
-def scene(writer, physician, nurse, managing_editor, seed_publication) -> Scene:
+def scene(
+    writer, physician, nurse, managing_editor, credential_admin, administrator, seed_publication
+) -> Scene:
+    ReviewerProfile.objects.create(user=administrator, credential="MD")
     return Scene(
         users={
             "writer": writer,
             "physician": physician,
             "nurse": nurse,
             "managing_editor": managing_editor,
+            "credential_admin": credential_admin,
+            "superuser": administrator,
             "anonymous": None,
         },
         author=_member("other-writer", roles.WRITER),
@@ -409,3 +423,127 @@ def test_a_review_without_a_csrf_token_is_refused_and_records_nothing(scene):
     change.refresh_from_db()
     assert change.state == State.IN_REVIEW
     assert not revision.reviews.exists()
+
+
+# --- Separated duties through the admin ----------------------------------------------------------
+
+
+def user_search(client: Client, term: str) -> HttpResponse:
+    return client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "editorial",
+            "model_name": "reviewerprofile",
+            "field_name": "user",
+            "term": term,
+        },
+    )
+
+
+def test_a_credential_administrator_finds_the_person_to_credential(client, scene):
+    client.force_login(scene.users["credential_admin"])
+    response = user_search(client, "new-phys")
+    assert response.status_code == 200
+    assert [row["text"] for row in response.json()["results"]] == ["new-physician"]
+
+
+def test_the_credential_form_opens_for_a_credential_administrator_with_the_user_search(
+    client, scene
+):
+    client.force_login(scene.users["credential_admin"])
+    response = client.get(reverse("admin:editorial_reviewerprofile_add"))
+    assert response.status_code == 200
+    assert reverse("admin:autocomplete") in response.content.decode()
+
+
+def test_a_credential_set_in_the_admin_is_audited_and_visible_to_managing_editors(client, scene):
+    client.force_login(scene.users["credential_admin"])
+    client.post(
+        reverse("admin:editorial_reviewerprofile_add"),
+        {"user": scene.newcomer.pk, "credential": "MD", "valid_until": "2027-06-30"},
+    )
+    profile = ReviewerProfile.objects.get(user=scene.newcomer)
+
+    client.force_login(scene.users["managing_editor"])
+    trail = client.get(reverse("admin:editorial_auditentry_changelist"), {"action": "credential"})
+    assert trail.status_code == 200
+    assert "new-physician: none → MD, current until 2027-06-30" in (trail.content.decode())
+    history = client.get(reverse("admin:editorial_reviewerprofile_history", args=[profile.pk]))
+    assert history.status_code == 200
+    assert "credentials" in history.content.decode()
+
+
+def test_a_managing_editor_cannot_change_a_credential_in_the_admin(client, scene):
+    profile = scene.users["physician"].reviewer_profile
+    client.force_login(scene.users["managing_editor"])
+    url = reverse("admin:editorial_reviewerprofile_change", args=[profile.pk])
+    assert client.get(url).status_code == 200  # read-only
+    response = client.post(url, {"user": profile.user_id, "credential": "DO", "valid_until": ""})
+    assert response.status_code == 403
+    profile.refresh_from_db()
+    assert profile.credential == "MD"
+
+
+def test_a_credential_administrator_is_told_they_cannot_credential_themselves(client, scene):
+    admin = scene.users["credential_admin"]
+    client.force_login(admin)
+    response = client.post(
+        reverse("admin:editorial_reviewerprofile_add"),
+        {"user": admin.pk, "credential": "MD", "valid_until": ""},
+    )
+    assert response.status_code == 200
+    assert "Nobody sets their own credential" in response.content.decode()
+    assert not ReviewerProfile.objects.filter(user=admin).exists()
+
+
+def test_a_superuser_administers_accounts_and_groups(client, scene):
+    client.force_login(scene.users["superuser"])
+    group = Group.objects.get(name=roles.CREDENTIAL_ADMIN)
+    assert client.get(reverse("admin:auth_user_changelist")).status_code == 200
+    assert client.get(reverse("admin:auth_group_change", args=[group.pk])).status_code == 200
+    response = client.post(
+        reverse("admin:auth_user_change", args=[scene.newcomer.pk]),
+        {
+            "username": "new-physician",
+            "is_active": "on",
+            "is_staff": "on",
+            "groups": [Group.objects.get(name=roles.PHYSICIAN).pk],
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "09:00:00",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert scene.newcomer.groups.filter(name=roles.PHYSICIAN).exists()
+
+
+def test_a_managing_editor_who_approved_is_told_why_they_cannot_publish(client, scene):
+    editor = scene.users["managing_editor"]
+    workflow.credential_set(
+        user=editor, credential="OCN", valid_until=None, editor=scene.users["credential_admin"]
+    )
+    change, revision = submitted_by(scene.author)
+    approve(revision, scene.users["physician"], editor)
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:editorial_change_publish", args=[change.pk]), {"revision": revision.pk}
+    )
+    assert error_messages(response) == [
+        "You approved this revision, so you may not publish or schedule it: "
+        "another managing editor must."
+    ]
+    change.refresh_from_db()
+    assert change.state == State.APPROVED
+    assert current_publication_id(scene) == scene.publication.pk
+
+
+def test_a_managing_editor_who_approved_sees_why_there_is_no_publish_button(client, scene):
+    editor = scene.users["managing_editor"]
+    workflow.credential_set(
+        user=editor, credential="OCN", valid_until=None, editor=scene.users["credential_admin"]
+    )
+    change, revision = submitted_by(scene.author)
+    approve(revision, scene.users["physician"], editor)
+    client.force_login(editor)
+    html = client.get(reverse("admin:editorial_change_change", args=[change.pk])).content.decode()
+    assert reverse("admin:editorial_change_publish", args=[change.pk]) not in html
+    assert "You approved this revision, so you may not publish or schedule it" in html

@@ -115,10 +115,10 @@ def test_a_writer_without_a_credential_cannot_approve(revision, other_writer):
         approve(revision, other_writer)
 
 
-def test_an_approval_records_the_credential_as_it_was(revision, physician, managing_editor):
+def test_an_approval_records_the_credential_as_it_was(revision, physician, credential_admin):
     approve(revision, physician)
     workflow.credential_set(
-        user=physician, credential="DO", valid_until=None, editor=managing_editor
+        user=physician, credential="DO", valid_until=None, editor=credential_admin
     )
     review = revision.reviews.get()
     assert review.credential == "MD" and review.credential_kind == "physician"
@@ -152,28 +152,28 @@ def test_a_full_review_covers_one_page_only(writer, everolimus, physician, nurse
         approve(revision, physician, full_review=True)
 
 
-def test_credentials_are_set_only_by_managing_editors(writer, other_writer):
+def test_credentials_are_set_only_by_credential_administrators(writer, other_writer):
     with pytest.raises(PermissionDenied):
         workflow.credential_set(user=other_writer, credential="MD", valid_until=None, editor=writer)
     assert not ReviewerProfile.objects.filter(user=other_writer).exists()
 
 
-def test_nobody_sets_their_own_credential(managing_editor):
+def test_nobody_sets_their_own_credential(credential_admin):
     with pytest.raises(PermissionDenied, match="their own credential"):
         workflow.credential_set(
-            user=managing_editor, credential="MD", valid_until=None, editor=managing_editor
+            user=credential_admin, credential="MD", valid_until=None, editor=credential_admin
         )
-    assert not ReviewerProfile.objects.filter(user=managing_editor).exists()
+    assert not ReviewerProfile.objects.filter(user=credential_admin).exists()
 
 
-def test_a_credential_change_keeps_its_history_and_is_audited(physician, managing_editor):
+def test_a_credential_change_keeps_its_history_and_is_audited(physician, credential_admin):
     workflow.credential_set(
         user=physician,
         credential="MD",
         valid_until=datetime.date(2027, 6, 30),
-        editor=managing_editor,
+        editor=credential_admin,
     )
     profile = physician.reviewer_profile
-    assert profile.history.latest().history_user == managing_editor
+    assert profile.history.latest().history_user == credential_admin
     assert profile.history.latest().valid_until == datetime.date(2027, 6, 30)
     assert AuditEntry.objects.filter(action=AuditEntry.Action.CREDENTIAL).exists()

@@ -3,8 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from config.history import save_with_history
-from editorial import roles
+from editorial import roles, workflow
 from editorial.models import ReviewerProfile
 
 # username, full name, role, credential, password: for local demonstration only.
@@ -13,7 +12,10 @@ DEMO_USERS = [
     ("physician", "Paula Physician", roles.PHYSICIAN, "MD", "demo-physician-pass"),
     ("nurse", "Nina Nurse", roles.NURSE, "OCN", "demo-nurse-pass"),
     ("editor", "Mara Editor", roles.MANAGING_EDITOR, "", "demo-editor-pass"),
+    ("credentials", "Cora Credentials", roles.CREDENTIAL_ADMIN, "", "demo-credentials-pass"),
 ]
+# Grants the demo reviewers' credentials, so they are audited like any other.
+GRANTED_BY = "credentials"
 
 
 class Command(BaseCommand):
@@ -36,6 +38,7 @@ class Command(BaseCommand):
         groups = roles.roles_sync()
         User = get_user_model()
         self.stdout.write("Demo logins (http://127.0.0.1:8000/admin/):")
+        credentials = {}
         for username, full_name, role, credential, password in DEMO_USERS:
             first, _, last = full_name.partition(" ")
             user, _ = User.objects.get_or_create(username=username)
@@ -46,10 +49,14 @@ class Command(BaseCommand):
             user.save()
             user.groups.set([groups[role]])
             if credential:
-                profile = ReviewerProfile.objects.filter(user=user).first()
-                profile = profile or ReviewerProfile(user=user)
-                profile.credential = credential
-                save_with_history(profile, user=None, reason="Demo reviewer credential")
+                credentials[user] = credential
             label = f"{role} ({credential})" if credential else role
             self.stdout.write(f"  {label:<32} {username:<10} password: {password}")
         self.stdout.write("  The public site needs no login: http://127.0.0.1:8000/")
+        granter = User.objects.get(username=GRANTED_BY)
+        for user, credential in credentials.items():
+            profile = ReviewerProfile.objects.filter(user=user).first()
+            if profile is None or profile.credential != credential or profile.valid_until:
+                workflow.credential_set(
+                    user=user, credential=credential, valid_until=None, editor=granter
+                )

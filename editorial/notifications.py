@@ -109,7 +109,13 @@ def notify_approved(*, revision: Revision) -> None:
     change = revision.change
     editors = (
         get_user_model()
-        .objects.with_perm(PUBLISH_PERMISSION, is_active=True, include_superusers=False)
+        .objects.with_perm(
+            PUBLISH_PERMISSION,
+            is_active=True,
+            include_superusers=False,
+            # Permissions are the ModelBackend's; axes' backend only refuses logins.
+            backend="django.contrib.auth.backends.ModelBackend",
+        )
         .exclude(email="")
         .order_by("pk")
     )

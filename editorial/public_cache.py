@@ -45,6 +45,8 @@ KEPT_HEADERS = (
     "Referrer-Policy",
     "Cross-Origin-Opener-Policy",
     "X-Content-Type-Options",
+    "Content-Security-Policy",
+    "Permissions-Policy",
 )
 
 

@@ -7,9 +7,11 @@ demand for a real SECRET_KEY; `local` and `test` relax only what plain http on
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -42,6 +44,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "simple_history",
+    "axes",
+    "csp",
     "drugs",
     "references",
     "editorial",
@@ -52,6 +56,9 @@ MIDDLEWARE = [
     # them; the key holds the scheme, so an http request still reaches the SSL redirect.
     "editorial.public_cache.PublicPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # After the page cache, so the headers they set are stored with every cached page.
+    "editorial.headers.SitePolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -61,6 +68,14 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the logged-in user on every history row written during a request.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Turns a login axes refused into the page that says why (editorial.logins).
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out login before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -156,6 +171,66 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# Public pages run no script (the JSON-LD block is data, which script-src does not
+# govern); editorial.headers lets the admin run its own static JavaScript. No
+# 'unsafe-inline' anywhere: inline styles live in static stylesheets.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [NONE],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# No page uses any of these; a script slipped in could not either.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+
+# Logins (django-axes; the rules are in editorial.logins): 5 failures for one account
+# from one client address refuse that pair for 15 minutes; 20 for the account from any
+# addresses lock it until an administrator unlocks it.
+AXES_HANDLER = "editorial.logins.AccountLockHandler"
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# A refused attempt is not another failure: it neither extends the 15 minutes nor counts
+# toward the account's 20.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # what the account-wide count reads
+AXES_LOCKOUT_CALLABLE = "editorial.logins.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "editorial.logins.client_ip"
+# How many proxies in front of the site append to X-Forwarded-For; 0 (the default) means
+# the client is REMOTE_ADDR and any X-Forwarded-For is the client's own invention.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# Told when an account locks, with the active superusers: comma-separated addresses.
+ADMINS = [(address, address) for address in env_list("ADMINS")]
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "imprimatur@localhost")

@@ -226,3 +226,24 @@ def test_a_worker_never_serves_a_page_from_before_the_shared_cache_was_emptied(
     cache.clear()  # Redis restarted or flushed: the generation is gone
     pages.local[key] = before_publish
     assert NEW_ADMINISTRATION in client.get(seed_url).content.decode()
+
+
+SECURITY_HEADERS = ("Content-Security-Policy", "Permissions-Policy")
+
+
+def test_a_cached_page_keeps_its_content_security_and_permissions_policies(client, seed_url):
+    first = client.get(seed_url)
+    cached = client.get(seed_url)
+    for header in SECURITY_HEADERS:
+        assert first.has_header(header), header
+        assert cached[header] == first[header], header
+
+
+def test_an_app_server_sends_a_cached_page_with_its_security_policies(app_server, seed_url):
+    application, django = app_server
+    _, fresh, _ = wsgi_get(application, seed_url)
+    _, cached, _ = wsgi_get(application, seed_url)
+    assert django.requests == 1
+    for header in SECURITY_HEADERS:
+        assert header in fresh, header
+        assert cached[header] == fresh[header], header

@@ -2,8 +2,10 @@
 
 import itertools
 import threading
+from io import StringIO
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, connections, transaction
 
 from editorial import append_only, integrity, workflow
@@ -306,4 +308,22 @@ def test_verify_integrity_names_a_missing_trigger(seed_publication):
         assert not passed
         assert "table editorial_publication: trigger editorial_publication_no_update" in output
         transaction.set_rollback(True)
+    assert verify()[0]
+
+
+# --- The scripted pass CI verifies --------------------------------------------------------
+
+
+def test_the_demo_review_pass_refuses_with_debug_off(seed_publication):
+    with pytest.raises(CommandError, match="DEBUG off"):
+        call_command("demo_review_pass")
+
+
+def test_the_demo_review_pass_publishes_an_edit_through_both_reviews(seed_publication, settings):
+    call_command("create_demo_users", "--allow-production", stdout=StringIO())
+    settings.DEBUG = True
+    call_command("demo_review_pass", stdout=StringIO())
+    publication = Publication.objects.latest("pk")
+    assert publication.origin == Publication.Origin.REVIEWED
+    assert publication.revision.reviews.count() == 2
     assert verify()[0]

@@ -42,12 +42,10 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} are never deleted.")
 
 
-class HashedQuerySet(AppendOnlyQuerySet):
+class AuditEntryQuerySet(AppendOnlyQuerySet):
     def bulk_create(self, objs, *args, **kwargs):
-        # bulk_create skips save(), where each row's hash is computed.
-        raise AppendOnlyError(
-            f"{self.model._meta.verbose_name_plural} are written one at a time, each hashed."
-        )
+        # bulk_create skips save(), which links each entry into the chain.
+        raise AppendOnlyError("Audit entries are written one at a time, each chained.")
 
 
 class AppendOnlyModel(models.Model):
@@ -394,7 +392,7 @@ class Review(AppendOnlyModel):
 # --- What the public reads ---------------------------------------------------------------
 
 
-class PublicationQuerySet(HashedQuerySet):
+class PublicationQuerySet(AppendOnlyQuerySet):
     def live(self) -> "PublicationQuerySet":
         """The publications the public reads now: one per live page."""
         return self.filter(current__isnull=False)
@@ -616,7 +614,7 @@ class AuditEntry(AppendOnlyModel):
     page_prev_hash = models.CharField(max_length=64, blank=True, editable=False)
     hash = models.CharField(max_length=64, editable=False)
 
-    objects = HashedQuerySet.as_manager()
+    objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-pk"]

@@ -33,13 +33,13 @@ class AppendOnlyQuerySet(models.QuerySet):
     """
 
     def update(self, **kwargs):
-        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} are never updated.")
+        raise AppendOnlyError(f"{self.model._meta.verbose_name} records are never updated.")
 
     def bulk_update(self, objs, fields, batch_size=None):
-        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} are never updated.")
+        raise AppendOnlyError(f"{self.model._meta.verbose_name} records are never updated.")
 
     def delete(self):
-        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} are never deleted.")
+        raise AppendOnlyError(f"{self.model._meta.verbose_name} records are never deleted.")
 
 
 class AuditEntryQuerySet(AppendOnlyQuerySet):

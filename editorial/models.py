@@ -10,7 +10,7 @@ and audit entries are append-only.
 import datetime
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -19,13 +19,39 @@ from simple_history.models import HistoricalRecords
 
 from drugs.models import Page
 
+from . import hashing
+
 
 class AppendOnlyError(Exception):
     """Raised when code tries to change or delete an append-only record."""
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    """Refuses the bulk calls that would bypass a model's save() and delete().
+
+    The database refuses them too (editorial.append_only); this says why in Python.
+    """
+
+    def update(self, **kwargs):
+        raise AppendOnlyError(f"{self.model._meta.verbose_name} records are never updated.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError(f"{self.model._meta.verbose_name} records are never updated.")
+
+    def delete(self):
+        raise AppendOnlyError(f"{self.model._meta.verbose_name} records are never deleted.")
+
+
+class AuditEntryQuerySet(AppendOnlyQuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        # bulk_create skips save(), which links each entry into the chain.
+        raise AppendOnlyError("Audit entries are written one at a time, each chained.")
+
+
 class AppendOnlyModel(models.Model):
     """A record that is written once and kept: history is never rewritten."""
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -366,7 +392,7 @@ class Review(AppendOnlyModel):
 # --- What the public reads ---------------------------------------------------------------
 
 
-class PublicationQuerySet(models.QuerySet):
+class PublicationQuerySet(AppendOnlyQuerySet):
     def live(self) -> "PublicationQuerySet":
         """The publications the public reads now: one per live page."""
         return self.filter(current__isnull=False)
@@ -429,6 +455,11 @@ class Publication(AppendOnlyModel):
         help_text="The last full medical review plus the policy's interval; empty (due now) "
         "while no review is on record.",
     )
+    # Set once, on insert: the audit trail's newest entry then, so removing entries
+    # from the end of the trail is caught, and a hash over everything the public reads.
+    audit_head_seq = models.PositiveBigIntegerField(default=0, editable=False)
+    audit_head_hash = models.CharField(max_length=64, blank=True, editable=False)
+    integrity_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = PublicationQuerySet.as_manager()
 
@@ -441,6 +472,14 @@ class Publication(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.published_at:%Y-%m-%d %H:%M})"
+
+    def save(self, *args, **kwargs) -> None:
+        """On insert, record the audit trail's head and hash every public column."""
+        if self._state.adding:
+            head = AuditEntry.objects.order_by("-seq").values_list("seq", "hash").first()
+            self.audit_head_seq, self.audit_head_hash = head or (0, "")
+            self.integrity_hash = hashing.publication_hash(self)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("editorial:page", kwargs={"slug": self.slug})
@@ -530,8 +569,37 @@ class PublishingLock(models.Model):
         cls.objects.select_for_update().get(id=1)
 
 
+class AuditChainHead(models.Model):
+    """The audit chain's newest entry, in one row that every append locks.
+
+    Locking it makes concurrent appends queue, so the chain never forks. Created on
+    demand, since a test flush empties it.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "audit chain head"
+
+    def __str__(self) -> str:
+        return f"audit chain head #{self.seq}"
+
+    @classmethod
+    def lock(cls) -> "AuditChainHead":
+        """The head row, locked until the transaction ends (taken last, when writing)."""
+        cls.objects.bulk_create([cls(pk=1)], ignore_conflicts=True)
+        return cls.objects.select_for_update().get(pk=1)
+
+
 class AuditEntry(AppendOnlyModel):
-    """One workflow action: who took it, when, on what, and what they said."""
+    """One workflow action: who took it, when, on what, and what they said.
+
+    Entries form a hash chain: each stores a hash of its content together with the
+    previous entry's hash, and, when it names a page, with that page's previous entry's
+    hash too, so the whole trail and each page's part of it verify on their own.
+    """
 
     class Action(models.TextChoices):
         IMPORT = "import", "Imported"
@@ -567,11 +635,44 @@ class AuditEntry(AppendOnlyModel):
         Publication, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     comment = models.TextField(blank=True)
+    seq = models.PositiveBigIntegerField(unique=True, editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    page_prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, editable=False)
+
+    objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-pk"]
         verbose_name = "audit entry"
         verbose_name_plural = "audit trail"
+        indexes = [models.Index(fields=["page", "seq"], name="editorial_audit_page_seq")]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} by {self.actor} at {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs) -> None:
+        """On insert, link the entry to the chain's head under the head's row lock."""
+        if not self._state.adding:
+            return super().save(*args, **kwargs)  # which refuses
+        with transaction.atomic(using=kwargs.get("using")):
+            head = AuditChainHead.lock()
+            last = AuditEntry.objects.order_by("-seq").values_list("seq", "hash").first()
+            last_seq, self.prev_hash = last or (0, "")
+            self.seq = last_seq + 1
+            self.page_prev_hash = ""
+            if self.page_id is not None:
+                self.page_prev_hash = (
+                    AuditEntry.objects.filter(page_id=self.page_id)
+                    .order_by("-seq")
+                    .values_list("hash", flat=True)
+                    .first()
+                ) or ""
+            self.hash = hashing.audit_hash(self, self.publication_integrity())
+            super().save(*args, **kwargs)
+            head.seq, head.hash = self.seq, self.hash
+            head.save(update_fields=["seq", "hash"])
+
+    def publication_integrity(self) -> str:
+        """The integrity hash of the publication the entry names, which its hash covers."""
+        return self.publication.integrity_hash if self.publication_id else ""

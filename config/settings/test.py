@@ -10,3 +10,10 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Pages are rendered afresh in tests, so query counts measure the view; the cache's own
 # tests switch a real cache on, and the multi-server test runs servers of its own.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
+# A flush between transactional tests must empty the append-only tables: see
+# config.test_db, which only these settings use.
+DATABASES["default"]["ENGINE"] = {  # noqa: F405
+    "django.db.backends.postgresql": "config.test_db.postgresql",
+    "django.db.backends.sqlite3": "config.test_db.sqlite3",
+}[DATABASES["default"]["ENGINE"]]  # noqa: F405

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("editorial", "0007_publication_review_attested"),
+        ("editorial", "0009_integrity_triggers"),
     ]
 
     operations = [

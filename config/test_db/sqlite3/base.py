@@ -1,0 +1,13 @@
+"""SQLite for the test suite: see config.test_db."""
+
+from django.db.backends.sqlite3 import base, operations
+
+from config.test_db import FlushAppendOnlyMixin
+
+
+class DatabaseOperations(FlushAppendOnlyMixin, operations.DatabaseOperations):
+    pass
+
+
+class DatabaseWrapper(base.DatabaseWrapper):
+    ops_class = DatabaseOperations

@@ -1,0 +1,106 @@
+"""The tamper-evidence hashes: a publication's public columns, and the audit chain.
+
+These are a stored format. Existing rows were hashed with exactly these fields and this
+encoding (migration 0008 backfilled them with this module), so changing either makes
+every stored hash disagree: add a new version beside this one instead.
+"""
+
+import datetime
+import decimal
+import hashlib
+import json
+import uuid
+from typing import Any
+
+FORMAT = 1
+
+# Everything the public reads from a publication, plus what ties it to its origin and
+# to the audit trail: a rewrite of any of them changes the hash.
+PUBLICATION_FIELDS = (
+    "page_id",
+    "revision_id",
+    "slug",
+    "title",
+    "cancer_type",
+    "drug_slugs",
+    "search_text",
+    "content",
+    "html",
+    "json_ld",
+    "content_hash",
+    "manifest",
+    "summary",
+    "origin",
+    "published_at",
+    "published_by_id",
+    "last_revised",
+    "last_reviewed",
+    "reviewed_by",
+    "review_attested",
+    "next_review_due",
+    "audit_head_seq",
+    "audit_head_hash",
+)
+
+# An audit entry's own content and its two links: to the entry before it in the whole
+# trail, and to the entry before it about the same page.
+AUDIT_FIELDS = (
+    "seq",
+    "action",
+    "actor_id",
+    "at",
+    "change_id",
+    "revision_id",
+    "page_id",
+    "publication_id",
+    "comment",
+    "prev_hash",
+    "page_prev_hash",
+)
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(datetime.UTC)
+        return value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    raise TypeError(f"Cannot hash a {type(value).__name__}")
+
+
+def digest(kind: str, values: dict[str, Any]) -> str:
+    """SHA-256 of canonical JSON: sorted keys, UTC datetimes, no whitespace."""
+    payload = json.dumps(
+        {"format": FORMAT, "kind": kind, **values},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        default=_encode,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _values(instance: Any, names: tuple[str, ...]) -> dict[str, Any]:
+    """The fields as the database gives them back, so a row hashes alike before and after."""
+    values = {}
+    for name in names:
+        value = getattr(instance, name)
+        if not name.endswith("_id"):
+            value = instance._meta.get_field(name).to_python(value)
+        values[name] = value
+    return values
+
+
+def publication_hash(publication: Any) -> str:
+    """The hash of a publication's public columns (works on migrations' models too)."""
+    return digest("publication", _values(publication, PUBLICATION_FIELDS))
+
+
+def audit_hash(entry: Any, publication_integrity: str) -> str:
+    """The hash of an audit entry, with the integrity hash of the publication it names."""
+    values = _values(entry, AUDIT_FIELDS)
+    values["publication_integrity"] = publication_integrity
+    return digest("audit", values)

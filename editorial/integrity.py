@@ -1,0 +1,192 @@
+"""Is the record as it was written? The checks `manage.py verify_integrity` runs.
+
+Each check returns the problems it found, each naming the record that fails; none
+means the record holds. They read only, so they are safe to run at any time.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.db import connection
+
+from drugs.models import Page
+
+from . import append_only, hashing
+from .models import AuditChainHead, AuditEntry, CurrentPublication, Publication
+
+# The entries that move a page's live pointer: its last one says what the public reads.
+POINTER_ACTIONS = (AuditEntry.Action.IMPORT, AuditEntry.Action.PUBLISH, AuditEntry.Action.UNPUBLISH)
+PUBLISHING_ACTIONS = (AuditEntry.Action.IMPORT, AuditEntry.Action.PUBLISH)
+
+
+@dataclass(frozen=True)
+class Problem:
+    record: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.record}: {self.message}"
+
+
+def _entry(entry: AuditEntry) -> str:
+    return f"audit entry {entry.pk} (#{entry.seq}, {entry.action})"
+
+
+def _entries(queryset) -> Iterator[AuditEntry]:
+    return (
+        queryset.select_related("publication")
+        .only(*hashing.AUDIT_FIELDS, "hash", "publication__integrity_hash")
+        .order_by("seq")
+        .iterator(chunk_size=2000)
+    )
+
+
+def _altered(entry: AuditEntry) -> Problem | None:
+    if hashing.audit_hash(entry, entry.publication_integrity()) != entry.hash:
+        return Problem(_entry(entry), "its content does not match its hash: it was altered")
+    return None
+
+
+def verify_triggers() -> list[Problem]:
+    """The database still refuses UPDATE and DELETE on every append-only table."""
+    return [
+        Problem(f"table {table}", f"trigger {name} is missing or disabled")
+        for table, name in append_only.missing_triggers(connection)
+    ]
+
+
+def verify_audit_chain() -> list[Problem]:
+    """Each entry hashes to its stored hash and links to the entry before it, and the
+    newest entry is the chain head on record: none removed, altered or reordered.
+    """
+    problems = []
+    expected_seq, previous = 1, ""
+    last = None
+    for entry in _entries(AuditEntry.objects.all()):
+        if entry.seq != expected_seq:
+            problems.append(
+                Problem(
+                    _entry(entry),
+                    f"entries #{expected_seq}–#{entry.seq - 1} before it are missing",
+                )
+            )
+        if entry.prev_hash != previous:
+            problems.append(
+                Problem(
+                    _entry(entry),
+                    "it does not follow the entry before it: one was removed, altered or moved",
+                )
+            )
+        if altered := _altered(entry):
+            problems.append(altered)
+        expected_seq, previous, last = entry.seq + 1, entry.hash, entry
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if last is not None and (head is None or (head.seq, head.hash) != (last.seq, last.hash)):
+        on_record = f"#{head.seq}" if head else "none"
+        problems.append(
+            Problem(
+                "audit chain head",
+                f"the newest entry is #{last.seq} but the head on record is {on_record}: "
+                "entries were removed from the end, or the head was rewritten",
+            )
+        )
+    return problems
+
+
+def verify_page_chain(page: Page) -> list[Problem]:
+    """One page's entries alone: each hashes right and links to the page's entry before
+    it, and each of the page's publications has its publish entry among them.
+    """
+    problems = []
+    previous = ""
+    named = set()
+    for entry in _entries(AuditEntry.objects.filter(page=page)):
+        if entry.page_prev_hash != previous:
+            problems.append(
+                Problem(
+                    _entry(entry),
+                    f"it does not follow the entry before it about page {page.pk}: "
+                    "one was removed, altered or moved",
+                )
+            )
+        if altered := _altered(entry):
+            problems.append(altered)
+        if entry.action in PUBLISHING_ACTIONS:
+            named.add(entry.publication_id)
+        previous = entry.hash
+    for publication_id in Publication.objects.filter(page=page).values_list("pk", flat=True):
+        if publication_id not in named:
+            problems.append(
+                Problem(
+                    f"publication {publication_id}", "the audit trail has no entry publishing it"
+                )
+            )
+    return problems
+
+
+def verify_publications() -> list[Problem]:
+    """Every publication's public columns hash to the hash stored when it was published,
+    and the audit trail's head it recorded then is still in the trail.
+    """
+    problems = []
+    heads = sorted(set(Publication.objects.values_list("audit_head_seq", flat=True)) - {0})
+    chain = {}
+    for start in range(0, len(heads), 500):  # within SQLite's limit on query parameters
+        batch = heads[start : start + 500]
+        chain.update(AuditEntry.objects.filter(seq__in=batch).values_list("seq", "hash"))
+    for publication in Publication.objects.order_by("pk").iterator(chunk_size=200):
+        record = f"publication {publication.pk} ({publication.slug})"
+        if hashing.publication_hash(publication) != publication.integrity_hash:
+            problems.append(
+                Problem(record, "what the public reads does not match its hash: it was rewritten")
+            )
+        seq = publication.audit_head_seq
+        if seq and chain.get(seq) != publication.audit_head_hash:
+            problems.append(
+                Problem(
+                    record,
+                    f"the audit trail's head when it was published (entry #{seq}) is gone or "
+                    "altered: entries were removed",
+                )
+            )
+    return problems
+
+
+def verify_live_pointers() -> list[Problem]:
+    """What each page's live pointer shows is what its last publish or unpublish entry says."""
+    problems = []
+    pointers = {
+        row.page_id: row for row in CurrentPublication.objects.select_related("publication")
+    }
+    last_entries = {}
+    for entry in AuditEntry.objects.filter(action__in=POINTER_ACTIONS).order_by("seq"):
+        last_entries[entry.page_id] = entry
+    for page_id in sorted(set(pointers) | set(last_entries)):
+        pointer, entry = pointers.get(page_id), last_entries.get(page_id)
+        shown = pointer.publication_id if pointer else None
+        expected = None
+        if entry is not None and entry.action != AuditEntry.Action.UNPUBLISH:
+            expected = entry.publication_id
+        record = f"page {page_id}"
+        if shown != expected:
+            said = f"{_entry(entry)} says {expected or 'unpublished'}" if entry else "no entry"
+            problems.append(
+                Problem(
+                    record,
+                    f"the public reads {f'publication {shown}' if shown else 'nothing'} "
+                    f"but the audit trail's last publish or unpublish ({said}) disagrees",
+                )
+            )
+        elif pointer and pointer.publication and pointer.slug != pointer.publication.slug:
+            problems.append(
+                Problem(record, f"its live address {pointer.slug} is not its publication's")
+            )
+    return problems
+
+
+def verify_all() -> list[Problem]:
+    """Every check, over the whole record."""
+    problems = verify_triggers() + verify_audit_chain()
+    for page in Page.objects.filter(audit_entries__isnull=False).distinct().order_by("pk"):
+        problems += [p for p in verify_page_chain(page) if p not in problems]
+    return problems + verify_publications() + verify_live_pointers()

@@ -8,7 +8,7 @@ change" field; commands pass their reason and user to `save_with_history`.
 from typing import Any
 
 from django import forms
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
@@ -44,6 +44,18 @@ class ChangeReasonForm(forms.ModelForm):
         if self.instance.pk and self.has_changed() and not reason:
             raise forms.ValidationError("Say briefly why you are making this change.")
         return reason
+
+
+# What the admin's searches (its lists and autocompletes) accept: any text but NUL.
+_SEARCH_TERM = forms.CharField(required=False, strip=False)
+
+
+def search_term_checked(term: str) -> str:
+    """The admin search term, or BadRequest (400) for one no database can compare (NUL)."""
+    try:
+        return _SEARCH_TERM.clean(term)
+    except ValidationError as error:
+        raise BadRequest(" ".join(error.messages)) from error
 
 
 # An address typed without a scheme ("www.nccn.org/…") is taken to be https, as
@@ -84,6 +96,9 @@ class ChangeReasonAdminMixin:
             obj.save()
             self.record_saved(request, obj)
         formset.save_m2m()
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, search_term_checked(search_term))
 
     def delete_model(self, request, obj) -> None:
         self.record_deleting(request, obj)

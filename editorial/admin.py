@@ -80,6 +80,10 @@ class WorkflowAdminMixin:
 
         return HeldCheckedForm
 
+    def get_formsets_with_inlines(self, request, obj=None):
+        for formset_class, inline in super().get_formsets_with_inlines(request, obj):
+            yield _held_checked_formset(formset_class, request.user), inline
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method == "GET" and object_id:
             obj = self.get_object(request, unquote(object_id))
@@ -142,6 +146,32 @@ class WorkflowAdminMixin:
     def response_delete(self, request, obj_display, obj_id):
         self._say_where(request)
         return super().response_delete(request, obj_display, obj_id)
+
+
+def _held_checked_formset(formset_class: type, user) -> type:
+    """An inline formset that refuses, before anything is saved, rows another change holds.
+
+    Refused during validation, the admin shows the form again with what was typed.
+    """
+
+    class HeldCheckedFormSet(formset_class):
+        def clean(self):
+            super().clean()
+            refusals = []
+            for form in self.initial_forms:
+                if not (form.has_changed() or self._should_delete_form(form)):
+                    continue  # an untouched row joins no change
+                try:
+                    workflow.record_check_editable(
+                        user=user, key=workflow.record_key(form.instance)
+                    )
+                except workflow.RecordHeld as held:
+                    name = form.instance._meta.verbose_name.capitalize()
+                    refusals.append(f"{name} “{form.instance}”: {held}")
+            if refusals:
+                raise ValidationError(refusals)
+
+    return HeldCheckedFormSet
 
 
 def _with_workflow(admin_class: type, **attributes) -> type:

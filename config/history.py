@@ -13,6 +13,8 @@ from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from .versions import Parts, changes_since, version_token
+
 
 def save_with_history(obj: models.Model, *, user: Any, reason: str) -> models.Model:
     """Save `obj`, recording `user` and `reason` on the history record it writes."""
@@ -29,8 +31,21 @@ def delete_with_history(obj: models.Model, *, user: Any, reason: str) -> None:
     obj.delete()
 
 
+class VersionField(forms.Field):
+    """The hidden version token; never itself a change to the record."""
+
+    widget = forms.HiddenInput
+
+    def has_changed(self, initial, data) -> bool:
+        return False
+
+
 class ChangeReasonForm(forms.ModelForm):
-    """A model form that asks why; required when an existing record is edited."""
+    """A model form that asks why; required when an existing record is edited.
+
+    When `version_parts` is set (the admin sets it), an existing record's form carries
+    the version it was opened on and is refused if the record moved on since.
+    """
 
     change_reason = forms.CharField(
         label="Reason for this change",
@@ -38,6 +53,47 @@ class ChangeReasonForm(forms.ModelForm):
         required=False,
         help_text="Saved in the record's history, e.g. “Added a side effect from the new label”.",
     )
+    opened_version = VersionField(required=False)
+    version_parts: Parts | None = None
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.version_parts is not None and self.instance.pk and not self.is_bound:
+            self.initial["opened_version"] = version_token(self.instance, self.version_parts)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.version_parts is not None and self.instance.pk:
+            self._check_version()
+        return cleaned
+
+    def _check_version(self) -> None:
+        """Refuse a form opened on an older version (or on none): saving would overwrite."""
+        name = self.add_prefix("opened_version")
+        opened = self.data.get(name)
+        current = version_token(self.instance, self.version_parts)
+        if opened == current:
+            return
+        changes = changes_since(self.instance, self.version_parts, opened)
+        noun = self.instance._meta.verbose_name
+        if changes is None:
+            messages = [
+                f"This form does not say which version of the {noun} it was opened on, so "
+                "nothing was saved. Check the form against the record and save again."
+            ]
+        else:
+            messages = [
+                f"This {noun} was saved after you opened this form, so nothing was saved. "
+                "What changed meanwhile:",
+                *changes,
+                "Your edits are still in the form: check them against these changes, then "
+                "save again to replace the record with what the form shows.",
+            ]
+        self.add_error(None, forms.ValidationError(messages))
+        # Re-shown, the form carries the current version: saving again after reading
+        # this message overwrites knowingly, not silently.
+        self.data = self.data.copy()
+        self.data[name] = current
 
     def clean_change_reason(self) -> str:
         reason = self.cleaned_data["change_reason"].strip()
@@ -68,6 +124,22 @@ class ChangeReasonAdminMixin:
 
     form = ChangeReasonForm
     formfield_overrides = URL_FIELD_OVERRIDES
+    history_parts: Parts = ()
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        attributes = {"version_parts": self.history_parts}
+        return type(form_class.__name__, (form_class,), attributes)
+
+    def get_fieldsets(self, request, obj=None):
+        # Declared fieldsets name the fields shown; the version token rides in the first.
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or any(
+            "opened_version" in options.get("fields", ()) for _, options in fieldsets
+        ):
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": [*options["fields"], "opened_version"]}), *rest]
 
     def _change_reason(self, form: forms.Form, change: bool) -> str:
         reason = form.cleaned_data.get("change_reason", "")
@@ -120,7 +192,6 @@ class HistoryAdmin(ChangeReasonAdminMixin, SimpleHistoryAdmin):
     """
 
     object_history_template = "admin/history_with_parts.html"
-    history_parts: tuple[tuple[type[models.Model], str], ...] = ()
     history_parts_limit = 200
 
     def history_view(self, request, object_id, extra_context=None):

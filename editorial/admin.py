@@ -316,6 +316,8 @@ class ChangeAdmin(SimpleHistoryAdmin):
             },
             "review_refusal": workflow.reviewer_refusal(user, change) if revision else None,
             "submit_form": SubmitForm(),
+            "comment_form": CommentForm(change=change, auto_id="new-comment-%s"),
+            "withdraw_form": ReasonForm(auto_id="withdraw-%s"),
             "review_form": ReviewForm(
                 initial={"revision": revision.pk, "content_hash": revision.content_hash}
             )

@@ -43,7 +43,7 @@ class CommentForm(forms.Form):
     """A remark on a change, or a reply to one of that change's remarks."""
 
     body = forms.CharField(
-        label="Comment", widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label="Comment", widget=forms.Textarea(attrs={"rows": 2, "cols": 70}), required=False
     )
     parent = forms.ModelChoiceField(
         label="Reply to", queryset=Comment.objects.none(), required=False

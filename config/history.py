@@ -8,10 +8,12 @@ change" field; commands pass their reason and user to `save_with_history`.
 from typing import Any
 
 from django import forms
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
+
+from .versions import Parts, changes_since, version_token
 
 
 def save_with_history(obj: models.Model, *, user: Any, reason: str) -> models.Model:
@@ -29,8 +31,21 @@ def delete_with_history(obj: models.Model, *, user: Any, reason: str) -> None:
     obj.delete()
 
 
+class VersionField(forms.Field):
+    """The hidden version token; never itself a change to the record."""
+
+    widget = forms.HiddenInput
+
+    def has_changed(self, initial, data) -> bool:
+        return False
+
+
 class ChangeReasonForm(forms.ModelForm):
-    """A model form that asks why; required when an existing record is edited."""
+    """A model form that asks why; required when an existing record is edited.
+
+    When `version_parts` is set (the admin sets it), an existing record's form carries
+    the version it was opened on and is refused if the record moved on since.
+    """
 
     change_reason = forms.CharField(
         label="Reason for this change",
@@ -38,12 +53,65 @@ class ChangeReasonForm(forms.ModelForm):
         required=False,
         help_text="Saved in the record's history, e.g. “Added a side effect from the new label”.",
     )
+    opened_version = VersionField(required=False)
+    version_parts: Parts | None = None
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.version_parts is not None and self.instance.pk and not self.is_bound:
+            self.initial["opened_version"] = version_token(self.instance, self.version_parts)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.version_parts is not None and self.instance.pk:
+            self._check_version()
+        return cleaned
+
+    def _check_version(self) -> None:
+        """Refuse a form opened on an older version (or on none): saving would overwrite."""
+        name = self.add_prefix("opened_version")
+        opened = self.data.get(name)
+        current = version_token(self.instance, self.version_parts)
+        if opened == current:
+            return
+        changes = changes_since(self.instance, self.version_parts, opened)
+        noun = self.instance._meta.verbose_name
+        if changes is None:
+            messages = [
+                f"This form does not say which version of the {noun} it was opened on, so "
+                "nothing was saved. Check the form against the record and save again."
+            ]
+        else:
+            messages = [
+                f"This {noun} was saved after you opened this form, so nothing was saved. "
+                "What changed meanwhile:",
+                *changes,
+                "Your edits are still in the form: check them against these changes, then "
+                "save again to replace the record with what the form shows.",
+            ]
+        self.add_error(None, forms.ValidationError(messages))
+        # Re-shown, the form carries the current version: saving again after reading
+        # this message overwrites knowingly, not silently.
+        self.data = self.data.copy()
+        self.data[name] = current
 
     def clean_change_reason(self) -> str:
         reason = self.cleaned_data["change_reason"].strip()
         if self.instance.pk and self.has_changed() and not reason:
             raise forms.ValidationError("Say briefly why you are making this change.")
         return reason
+
+
+# What the admin's searches (its lists and autocompletes) accept: any text but NUL.
+_SEARCH_TERM = forms.CharField(required=False, strip=False)
+
+
+def search_term_checked(term: str) -> str:
+    """The admin search term, or BadRequest (400) for one no database can compare (NUL)."""
+    try:
+        return _SEARCH_TERM.clean(term)
+    except ValidationError as error:
+        raise BadRequest(" ".join(error.messages)) from error
 
 
 # An address typed without a scheme ("www.nccn.org/…") is taken to be https, as
@@ -56,6 +124,22 @@ class ChangeReasonAdminMixin:
 
     form = ChangeReasonForm
     formfield_overrides = URL_FIELD_OVERRIDES
+    history_parts: Parts = ()
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        attributes = {"version_parts": self.history_parts}
+        return type(form_class.__name__, (form_class,), attributes)
+
+    def get_fieldsets(self, request, obj=None):
+        # Declared fieldsets name the fields shown; the version token rides in the first.
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or any(
+            "opened_version" in options.get("fields", ()) for _, options in fieldsets
+        ):
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": [*options["fields"], "opened_version"]}), *rest]
 
     def _change_reason(self, form: forms.Form, change: bool) -> str:
         reason = form.cleaned_data.get("change_reason", "")
@@ -85,6 +169,9 @@ class ChangeReasonAdminMixin:
             self.record_saved(request, obj)
         formset.save_m2m()
 
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, search_term_checked(search_term))
+
     def delete_model(self, request, obj) -> None:
         self.record_deleting(request, obj)
         obj._change_reason = "Deleted in admin"
@@ -105,7 +192,6 @@ class HistoryAdmin(ChangeReasonAdminMixin, SimpleHistoryAdmin):
     """
 
     object_history_template = "admin/history_with_parts.html"
-    history_parts: tuple[tuple[type[models.Model], str], ...] = ()
     history_parts_limit = 200
 
     def history_view(self, request, object_id, extra_context=None):

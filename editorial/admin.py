@@ -9,7 +9,7 @@ import datetime
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
@@ -35,6 +35,7 @@ from references.models import Citation
 
 from . import review, timeline, workflow
 from .diffing import html_diff
+from .forms import CommentForm, CompareForm, ReasonForm, SignOffForm, form_errors_text
 from .models import (
     AuditEntry,
     Change,
@@ -78,6 +79,10 @@ class WorkflowAdminMixin:
                 return cleaned
 
         return HeldCheckedForm
+
+    def get_formsets_with_inlines(self, request, obj=None):
+        for formset_class, inline in super().get_formsets_with_inlines(request, obj):
+            yield _held_checked_formset(formset_class, request.user), inline
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method == "GET" and object_id:
@@ -141,6 +146,32 @@ class WorkflowAdminMixin:
     def response_delete(self, request, obj_display, obj_id):
         self._say_where(request)
         return super().response_delete(request, obj_display, obj_id)
+
+
+def _held_checked_formset(formset_class: type, user) -> type:
+    """An inline formset that refuses, before anything is saved, rows another change holds.
+
+    Refused during validation, the admin shows the form again with what was typed.
+    """
+
+    class HeldCheckedFormSet(formset_class):
+        def clean(self):
+            super().clean()
+            refusals = []
+            for form in self.initial_forms:
+                if not (form.has_changed() or self._should_delete_form(form)):
+                    continue  # an untouched row joins no change
+                try:
+                    workflow.record_check_editable(
+                        user=user, key=workflow.record_key(form.instance)
+                    )
+                except workflow.RecordHeld as held:
+                    name = form.instance._meta.verbose_name.capitalize()
+                    refusals.append(f"{name} “{form.instance}”: {held}")
+            if refusals:
+                raise ValidationError(refusals)
+
+    return HeldCheckedFormSet
 
 
 def _with_workflow(admin_class: type, **attributes) -> type:
@@ -289,6 +320,8 @@ class ChangeAdmin(SimpleHistoryAdmin):
             if change.state == Change.State.APPROVED and user.has_perm(workflow.PUBLISH_PERMISSION)
             else None,
             "submit_form": SubmitForm(),
+            "comment_form": CommentForm(change=change, auto_id="new-comment-%s"),
+            "withdraw_form": ReasonForm(auto_id="withdraw-%s"),
             "review_form": ReviewForm(
                 initial={"revision": revision.pk, "content_hash": revision.content_hash}
             )
@@ -307,6 +340,11 @@ class ChangeAdmin(SimpleHistoryAdmin):
             self.message_user(request, success, messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:editorial_change_change", args=[change.pk]))
 
+    def _refuse(self, request: HttpRequest, form: forms.Form, url: str) -> HttpResponse:
+        """Say what the form could not accept; the action was not taken."""
+        self.message_user(request, form_errors_text(form), messages.ERROR)
+        return HttpResponseRedirect(url)
+
     def _revision(self, change: Change, revision_id) -> Revision:
         try:
             return change.revisions.get(pk=int(revision_id))
@@ -321,7 +359,8 @@ class ChangeAdmin(SimpleHistoryAdmin):
     def submit_view(self, request, pk):
         change = self._change(pk)
         form = SubmitForm(request.POST)
-        form.is_valid()
+        if not form.is_valid():
+            return self._refuse(request, form, change.get_absolute_url())
         data = form.cleaned_data
         return self._act(
             request,
@@ -340,7 +379,11 @@ class ChangeAdmin(SimpleHistoryAdmin):
         change = self._change(pk)
         form = ReviewForm(request.POST)
         if not form.is_valid():
-            self.message_user(request, "The review form was incomplete.", messages.ERROR)
+            self.message_user(
+                request,
+                f"The review form was incomplete. {form_errors_text(form)}",
+                messages.ERROR,
+            )
             return HttpResponseRedirect(reverse("admin:editorial_change_change", args=[change.pk]))
         data = form.cleaned_data
         revision = self._revision(change, data["revision"])
@@ -409,11 +452,14 @@ class ChangeAdmin(SimpleHistoryAdmin):
     @method_decorator(require_POST)
     def withdraw_view(self, request, pk):
         change = self._change(pk)
+        form = ReasonForm(request.POST)
+        if not form.is_valid():
+            return self._refuse(request, form, change.get_absolute_url())
         return self._act(
             request,
             change,
             lambda: workflow.change_withdraw(
-                change=change, user=request.user, comment=request.POST.get("comment", "")
+                change=change, user=request.user, comment=form.cleaned_data["comment"]
             ),
             "Withdrawn: its records are back to what is published.",
         )
@@ -466,14 +512,17 @@ class ChangeAdmin(SimpleHistoryAdmin):
     @method_decorator(require_POST)
     def comment_view(self, request, pk):
         change = self._change(pk)
-        parent = None
-        if request.POST.get("parent"):
-            parent = get_object_or_404(Comment, pk=request.POST["parent"], change=change)
+        form = CommentForm(request.POST, change=change)
+        if not form.is_valid():
+            return self._refuse(request, form, change.get_absolute_url())
         return self._act(
             request,
             change,
             lambda: workflow.comment_add(
-                change=change, author=request.user, body=request.POST.get("body", ""), parent=parent
+                change=change,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                parent=form.cleaned_data["parent"],
             ),
             "Comment added.",
         )
@@ -515,11 +564,14 @@ class ChangeAdmin(SimpleHistoryAdmin):
         if not request.user.has_perm(workflow.VIEW_DRAFT_PERMISSION):
             raise PermissionDenied
         page = get_object_or_404(Page, pk=page_id)
+        form = CompareForm(request.GET)
+        if not form.is_valid():
+            raise BadRequest("Choose two versions of this page from its timeline.")
         try:
-            older = timeline.version(page, request.GET.get("a", ""))
-            newer = timeline.version(page, request.GET.get("b", ""))
-        except (ValueError, LookupError):
-            raise Http404("Choose two versions of this page to compare.") from None
+            older = timeline.version(page, form.cleaned_data["a"])
+            newer = timeline.version(page, form.cleaned_data["b"])
+        except LookupError:
+            raise Http404("No such version of this page.") from None
         before, after = html_diff(older.html, newer.html)
         return TemplateResponse(
             request,
@@ -541,10 +593,11 @@ class ChangeAdmin(SimpleHistoryAdmin):
             raise Http404
         key = (model, pk)
         claim = workflow.holding_record(key)
-        if request.method == "POST":
+        form = ReasonForm(request.POST if request.method == "POST" else None)
+        if form.is_valid():
             try:
                 change = workflow.record_take_over(
-                    key=key, editor=request.user, comment=request.POST.get("comment", "")
+                    key=key, editor=request.user, comment=form.cleaned_data["comment"]
                 )
             except REFUSALS as refusal:
                 self.message_user(request, _message(refusal), messages.ERROR)
@@ -564,6 +617,7 @@ class ChangeAdmin(SimpleHistoryAdmin):
                 "opts": self.opts,
                 "claim": claim,
                 "record": record,
+                "form": form,
                 "title": "Take over a record",
             },
         )
@@ -571,9 +625,12 @@ class ChangeAdmin(SimpleHistoryAdmin):
     @method_decorator(require_POST)
     def sign_off_view(self, request, page_id):
         page = get_object_or_404(Page, pk=page_id)
+        form = SignOffForm(request.POST)
+        if not form.is_valid():
+            return self._refuse(request, form, reverse("admin:drugs_page_change", args=[page.pk]))
         try:
             revision = workflow.page_sign_off_start(
-                page=page, user=request.user, note=request.POST.get("note", "")
+                page=page, user=request.user, note=form.cleaned_data["note"]
             )
         except REFUSALS as refusal:
             self.message_user(request, _message(refusal), messages.ERROR)
@@ -584,9 +641,12 @@ class ChangeAdmin(SimpleHistoryAdmin):
     @method_decorator(require_POST)
     def unpublish_view(self, request, page_id):
         page = get_object_or_404(Page, pk=page_id)
+        form = ReasonForm(request.POST)
+        if not form.is_valid():
+            return self._refuse(request, form, reverse("admin:drugs_page_change", args=[page.pk]))
         try:
             workflow.page_unpublish(
-                page=page, editor=request.user, comment=request.POST.get("comment", "")
+                page=page, editor=request.user, comment=form.cleaned_data["comment"]
             )
         except REFUSALS as refusal:
             self.message_user(request, _message(refusal), messages.ERROR)

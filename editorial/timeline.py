@@ -104,24 +104,39 @@ def page_versions(page: Page) -> list[Version]:
     return versions
 
 
+# The largest primary key any supported database stores (a signed 64-bit integer).
+LARGEST_ID = 2**63 - 1
+
+
 def version(page: Page, key: str) -> Version:
-    """The version named `key` ("pub:ID" or "rev:ID") of this page; LookupError if none."""
+    """The version named `key` ("pub:ID" or "rev:ID") of this page; LookupError if none.
+
+    A malformed key raises ValueError; an ID no row can have (beyond 64 bits) is simply
+    a version that does not exist.
+    """
     kind, _, pk = key.partition(":")
+    if kind not in ("pub", "rev"):
+        raise ValueError(key)
+    pk = int(pk)
+    if not 0 < pk <= LARGEST_ID:
+        raise LookupError(key)
     if kind == "pub":
-        publication = Publication.objects.get(page=page, pk=int(pk))
+        publication = Publication.objects.filter(page=page, pk=pk).first()
+        if publication is None:
+            raise LookupError(key)
         return Version(
             key,
             f"Published {timezone.localtime(publication.published_at):%b %-d, %Y %H:%M}",
             publication.html_safe,
         )
-    if kind == "rev":
-        snapshot = RevisionPage.objects.select_related("revision").get(page=page, pk=int(pk))
-        return Version(
-            key,
-            f"Change {snapshot.revision.change_id}, revision {snapshot.revision.number}",
-            snapshot.html_safe,
-        )
-    raise LookupError(key)
+    snapshot = RevisionPage.objects.select_related("revision").filter(page=page, pk=pk).first()
+    if snapshot is None:
+        raise LookupError(key)
+    return Version(
+        key,
+        f"Change {snapshot.revision.change_id}, revision {snapshot.revision.number}",
+        snapshot.html_safe,
+    )
 
 
 def end_of_day(day: datetime.date) -> datetime.datetime:

@@ -5,6 +5,7 @@ import functools
 from collections import defaultdict
 from typing import Any, NamedTuple
 
+from django.core.exceptions import BadRequest
 from django.db import connection, connections
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import Col
@@ -16,6 +17,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from .chrome import fill_chrome
+from .forms import SearchForm
 from .models import CurrentPublication, Publication
 from .public_cache import cached_public_page
 from .structured_data import page_json_ld, reviewers_phrase
@@ -302,7 +304,10 @@ def search_publications(query: str) -> QuerySet:
 
 @cached_public_page
 def search(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:200]
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        raise BadRequest("The search could not be read.")
+    query = form.cleaned_data["q"]
     results = (
         list(search_publications(query).only("slug", "title", "cancer_type", "last_revised"))
         if query

@@ -21,7 +21,11 @@ def _field_values(form) -> dict[str, Any]:
 
 
 def change_form_data(response) -> dict[str, Any]:
-    """The POST data that would save the admin form in `response` unchanged."""
+    """The POST data that would save the admin form in `response` unchanged.
+
+    It includes the hidden version the form was opened on, so a POST built from an
+    older GET is refused as a stale form, as a browser's would be.
+    """
     context = response.context
     data = _field_values(context["adminform"].form)
     for inline in context["inline_admin_formsets"]:

@@ -143,3 +143,51 @@ def test_publishing_a_change_another_publish_overtook_says_to_submit_again(
     change.refresh_from_db()
     assert change.state == Change.State.APPROVED
     assert revisions[1].reviews.count() == 2
+
+
+def test_a_save_refused_for_a_held_side_effect_keeps_what_the_writer_typed_and_saves_nothing(
+    client, writer, other_writer, everolimus
+):
+    from tests.workflow import edit
+
+    held = everolimus.side_effects.order_by("pk").first()
+    change = edit(other_writer, held, detail="Otto's detail.")
+    client.force_login(writer)
+    url = reverse("admin:drugs_drug_change", args=[everolimus.pk])
+    data = change_form_data(client.get(url))
+    row = next(key for key, value in data.items() if key.endswith("-id") and value == held.pk)
+    prefix = row.removesuffix("-id")
+    data.update(
+        {
+            "administration": "Wren's new wording.",
+            f"{prefix}-detail": "Wren's detail.",
+            "change_reason": "Mine",
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 200  # the form again, not a redirect
+    assert f"in change {change.pk} by Otto Other since" in response.content.decode()
+    assert response.context["adminform"].form["administration"].value() == "Wren's new wording."
+    assert "Wren&#x27;s detail." in response.content.decode()
+    everolimus.refresh_from_db()
+    held.refresh_from_db()
+    assert everolimus.administration != "Wren's new wording."
+    assert held.detail == "Otto's detail."
+    assert not Change.objects.filter(author=writer).exists()
+
+
+def test_a_save_refused_for_a_held_drug_keeps_what_the_writer_typed(
+    client, writer, other_writer, everolimus
+):
+    from tests.workflow import edit
+
+    edit(other_writer, everolimus, administration="Otto's draft.")
+    client.force_login(writer)
+    url = reverse("admin:drugs_drug_change", args=[everolimus.pk])
+    data = change_form_data(client.get(url))
+    data.update(mechanism="Wren's mechanism.", change_reason="Mine")
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form["mechanism"].value() == "Wren's mechanism."
+    everolimus.refresh_from_db()
+    assert everolimus.mechanism != "Wren's mechanism."

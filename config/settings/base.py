@@ -226,6 +226,7 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # what the account-wide count reads
 AXES_LOCKOUT_CALLABLE = "editorial.logins.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "editorial.logins.client_ip"
+AXES_VERBOSE = False  # no banner on every management command (cron logs stay readable)
 # How many proxies in front of the site append to X-Forwarded-For; 0 (the default) means
 # the client is REMOTE_ADDR and any X-Forwarded-For is the client's own invention.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))

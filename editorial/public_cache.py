@@ -73,6 +73,11 @@ def invalidate() -> None:
     transaction.on_commit(_bump)
 
 
+def invalidate_on_publish(sender: Any, **kwargs: Any) -> None:
+    """Receiver of page_published and page_unpublished, which arrive after the commit."""
+    _bump()
+
+
 def cached_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Mark a public view's successful pages for the shared cache; browsers revalidate.
 

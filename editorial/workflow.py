@@ -33,7 +33,7 @@ from django.utils import formats, timezone
 from config.history import delete_with_history, save_with_history
 from drugs.models import Page
 
-from . import dates, notifications, public_cache
+from . import dates, notifications
 from .models import (
     AuditEntry,
     Change,
@@ -51,6 +51,7 @@ from .models import (
     Revision,
     RevisionPage,
 )
+from .signals import page_published, page_unpublished, send_on_commit
 from .snapshots import (
     CONTENT_MODELS,
     MODELS_BY_LABEL,
@@ -937,7 +938,7 @@ def _write_publications(
                 model=row["model"], object_id=row["pk"], defaults={"history_id": row["history_id"]}
             )
     revision.change.records.filter(released_at__isnull=True).update(released_at=now)
-    public_cache.invalidate()
+    send_on_commit(page_published, sender=Publication, publications=publications)
     return publications
 
 
@@ -1119,7 +1120,7 @@ def page_unpublish(
     previous = current.publication
     current.publication, current.slug, current.since = None, None, timezone.now()
     current.save(update_fields=["publication", "slug", "since"])
-    public_cache.invalidate()
+    send_on_commit(page_unpublished, sender=Publication, page=page, publication=previous)
     _audit(AuditEntry.Action.UNPUBLISH, editor, page=page, publication=previous, comment=comment)
     return current
 

@@ -34,8 +34,6 @@ from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 
-from editorial.public_cache import PublicPageCacheApplication  # noqa: E402
-
 SESSIONS = "django.contrib.sessions.middleware.SessionMiddleware"
 AUTH = "django.contrib.auth.middleware.AuthenticationMiddleware"
 MESSAGES = "django.contrib.messages.middleware.MessageMiddleware"
@@ -63,9 +61,9 @@ def environ() -> dict:
     }
 
 
-def site(django: WSGIHandler) -> PublicPageCacheApplication:
-    """Django as config/wsgi.py serves it: behind the cached pages' front."""
-    return PublicPageCacheApplication(django)
+def site(django: WSGIHandler) -> WSGIHandler:
+    """Django as config/wsgi.py serves it (the page cache is a middleware now)."""
+    return django
 
 
 def call(app) -> bytes:

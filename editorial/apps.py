@@ -7,7 +7,8 @@ class EditorialConfig(AppConfig):
 
     def ready(self) -> None:
         # Delivery learns of publishing from the workflow's signals, never the reverse.
-        from . import public_cache, signals
+        from . import signals
+        from .public import cache
 
         for signal in (signals.page_published, signals.page_unpublished):
-            signal.connect(public_cache.invalidate_on_publish, dispatch_uid="public_cache")
+            signal.connect(cache.invalidate_on_publish, dispatch_uid="public_cache")

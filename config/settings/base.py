@@ -52,11 +52,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Cached public pages are served first, with the headers the rest of the stack gave
-    # them; the key holds the scheme, so an http request still reaches the SSL redirect.
-    "editorial.public_cache.PublicPageCacheMiddleware",
+    # First, as Django's UpdateCacheMiddleware: what it stores carries every header (Vary
+    # among them) and cookie the rest of the stack set. It looks pages up once the view is
+    # known (editorial.public.cache), after the SSL redirect and the host check.
+    "editorial.public.cache.PublicCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # After the page cache, so the headers they set are stored with every cached page.
     "editorial.headers.SitePolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -140,13 +140,39 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# The public pages' full-page cache (editorial.public_cache) must be shared by every
-# worker: Redis across app servers, or a file cache that one machine's workers share.
+# The public pages' cache (editorial.public.cache), shared by every worker: Redis across
+# app servers, or a file cache that one machine's workers share.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# After a publish or unpublish commits, no reader gets the older page for longer than
+# this, through every cache tier together: Django's cache keeps a page half of it and
+# tells HTTP caches in front (s-maxage) the other half.
+PUBLIC_FRESHNESS_SECONDS = int(os.environ.get("PUBLIC_FRESHNESS_SECONDS", "60"))
+# The most one request spends on the cache in all; then it renders without it.
+PUBLIC_CACHE_BUDGET_SECONDS = 1.0
+# One Redis operation may take this long: a page makes at most five (generation, header
+# list, page; or the header list and the page stored), so five fit in the budget.
+CACHE_OPERATION_SECONDS = 0.2
+CACHE_MIDDLEWARE_ALIAS = "default"
 if env_bool("DISABLE_CACHE", False):  # for measuring pages rendered afresh
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 elif REDIS_URL:
-    CACHES = {"default": {"BACKEND": "config.cache.ReusedClientRedisCache", "LOCATION": REDIS_URL}}
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                # A Redis that is down, stalled or full is a miss, never an error.
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": CACHE_OPERATION_SECONDS,
+                "SOCKET_TIMEOUT": CACHE_OPERATION_SECONDS,
+                # redis-py retries a timed-out command 3 times by default: 4 timeouts.
+                "CONNECTION_POOL_KWARGS": {"retry": Retry(NoBackoff(), 0)},
+            },
+        }
+    }
 else:
     CACHES = {
         "default": {
@@ -154,6 +180,9 @@ else:
             "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / "var" / "cache")),
         }
     }
+# django-redis logs each error it ignores; the filter in LOGGING keeps one a minute.
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "imprimatur.cache"
 
 # Reverting a record from its history would write content around review.
 SIMPLE_HISTORY_REVERT_DISABLED = True
@@ -241,6 +270,10 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "once_a_minute": {"()": "editorial.public.log_filters.OncePerInterval", "seconds": 60}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"imprimatur.cache": {"filters": ["once_a_minute"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }

@@ -1,13 +1,13 @@
-"""The full-page cache: pages cost nothing when cached, and a publish empties it on commit."""
+"""The public pages' cache: Django's cache framework keys, a publish empties it on commit."""
 
 import pytest
 from django.core.cache import cache
-from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
-from django.test import RequestFactory
+from django.http import HttpResponse
+from django.test import override_settings
+from django.urls import path
 
-from editorial.public_cache import PublicPageCacheApplication, pages
+from editorial.public.cache import public_page
+from editorial.public.urls import root_urlpatterns
 from tests.workflow import edit, publish_through_review
 
 pytestmark = pytest.mark.django_db
@@ -28,12 +28,18 @@ def real_cache(settings):
     cache.clear()
 
 
+def page_entries() -> list[str]:
+    """The stored pages (not their header lists) in the local-memory cache."""
+    return [key for key in cache._cache if "views.decorators.cache.cache_page" in key]
+
+
 def test_a_cached_page_costs_no_query(client, seed_url, django_assert_num_queries):
     client.get(seed_url)
     with django_assert_num_queries(0):
         response = client.get(seed_url)
     assert "Everolimus (Afinitor)" in response.content.decode()
-    assert "no-cache" in response["Cache-Control"] and response.has_header("ETag")
+    assert response["Cache-Control"] == "public, max-age=0, s-maxage=30"
+    assert response.has_header("ETag")
 
 
 def test_a_publish_empties_the_cache_once_it_commits(
@@ -58,8 +64,7 @@ def test_a_publish_that_does_not_commit_leaves_the_cached_page(
 ):
     before = client.get(seed_url).content
     change = edit(writer, everolimus, administration=NEW_ADMINISTRATION)
-    # The test's transaction never commits, so the on-commit emptying never runs:
-    # readers keep the page that is still, as far as the database will say, current.
+    # The test's transaction never commits, so the on-commit emptying never runs.
     publish_through_review(change, writer, physician, nurse, managing_editor)
     assert client.get(seed_url).content == before
 
@@ -72,7 +77,10 @@ def test_an_unpublish_empties_the_cache(
     client.get(seed_url)
     with django_capture_on_commit_callbacks(execute=True):
         workflow.page_unpublish(page=seed_page, editor=managing_editor)
-    assert client.get(seed_url).status_code == 410
+    gone = client.get(seed_url)
+    assert gone.status_code == 410
+    # An HTTP cache in front may keep the 410 no longer than a page.
+    assert gone["Cache-Control"] == "public, max-age=0, s-maxage=30"
 
 
 def test_only_successful_pages_are_cached(client, seed_url, django_assert_num_queries):
@@ -89,7 +97,14 @@ def test_a_cached_page_keeps_its_headers_and_answers_revalidation_with_304(
         cached = client.get(seed_url)
         not_modified = client.get(seed_url, HTTP_IF_NONE_MATCH=first["ETag"])
     assert cached.content == first.content
-    for header in ("ETag", "Cache-Control", "X-Frame-Options", "Content-Type"):
+    for header in (
+        "ETag",
+        "Cache-Control",
+        "X-Frame-Options",
+        "Content-Type",
+        "Content-Security-Policy",
+        "Permissions-Policy",
+    ):
         assert cached[header] == first[header], header
     assert not_modified.status_code == 304
 
@@ -105,145 +120,74 @@ def test_a_page_cached_for_https_never_answers_plain_http(client, settings, seed
     assert plain.status_code == 301 and plain["Location"].startswith("https://")
 
 
-# --- Under an app server: cached pages are sent before Django runs ---------------------
-
-
-class CountingDjango:
-    """Django's WSGI application, counting the requests that reach it."""
-
-    def __init__(self) -> None:
-        self.requests = 0
-        self.django = WSGIHandler()
-
-    def __call__(self, environ, start_response):
-        self.requests += 1
-        return self.django(environ, start_response)
-
-
-@pytest.fixture
-def app_server():
-    """The site's WSGI application as config/wsgi.py builds it, with Django counted.
-
-    Like Django's test client, it keeps the request signals from closing the test's
-    database connection.
-    """
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        django = CountingDjango()
-        yield PublicPageCacheApplication(django), django
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
-
-
-def wsgi_get(application, path: str, method: str = "GET", **headers) -> tuple[str, dict, bytes]:
-    environ = RequestFactory().generic(method, path, **headers).environ
-    sent = {}
-
-    def start_response(status, response_headers, exc_info=None):
-        sent.update(status=status, headers=dict(response_headers))
-
-    response = application(environ, start_response)
-    try:
-        body = b"".join(response)
-    finally:
-        if hasattr(response, "close"):
-            response.close()
-    return sent["status"], sent["headers"], body
-
-
-def test_an_app_server_sends_a_cached_page_without_running_django(app_server, seed_url):
-    application, django = app_server
-    status, headers, body = wsgi_get(application, seed_url)
-    assert status == "200 OK" and django.requests == 1
-    again_status, again_headers, again_body = wsgi_get(application, seed_url)
-    assert django.requests == 1
-    assert (again_status, again_body) == (status, body)
-    for header in ("ETag", "Cache-Control", "Content-Type", "X-Frame-Options"):
-        assert again_headers[header] == headers[header], header
-    assert again_headers["Content-Length"] == str(len(body))
-
-
-def test_an_app_server_answers_revalidation_and_head_from_the_cache(app_server, seed_url):
-    application, django = app_server
-    _, headers, body = wsgi_get(application, seed_url)
-    status, not_modified_headers, empty = wsgi_get(
-        application, seed_url, HTTP_IF_NONE_MATCH=headers["ETag"]
-    )
-    assert status.startswith("304") and empty == b""
-    assert not_modified_headers["ETag"] == headers["ETag"]
-    status, head_headers, empty = wsgi_get(application, seed_url, method="HEAD")
-    assert status == "200 OK" and empty == b"" and head_headers["Content-Length"] == str(len(body))
-    assert django.requests == 1
-
-
-def test_an_app_server_renders_afresh_once_a_publish_commits(
-    app_server,
-    seed_url,
-    writer,
-    physician,
-    nurse,
-    managing_editor,
-    everolimus,
-    django_capture_on_commit_callbacks,
-):
-    application, django = app_server
-    wsgi_get(application, seed_url)
-    change = edit(writer, everolimus, administration=NEW_ADMINISTRATION)
-    with django_capture_on_commit_callbacks(execute=True):
-        publish_through_review(change, writer, physician, nurse, managing_editor)
-    _, _, body = wsgi_get(application, seed_url)
-    assert NEW_ADMINISTRATION in body.decode() and django.requests == 2
-
-
-def test_an_app_server_leaves_refused_hosts_and_other_requests_to_django(app_server, seed_url):
-    application, django = app_server
-    wsgi_get(application, seed_url)
-    status, _, _ = wsgi_get(application, seed_url, HTTP_HOST="evil.example")
-    assert status.startswith("400")
-    wsgi_get(application, seed_url, secure=True)  # another scheme, another page
-    wsgi_get(application, "/admin/login/")
-    assert django.requests == 4
-
-
-def test_a_worker_never_serves_a_page_from_before_the_shared_cache_was_emptied(
-    client,
-    seed_url,
-    writer,
-    physician,
-    nurse,
-    managing_editor,
-    everolimus,
-    django_capture_on_commit_callbacks,
-):
+def test_a_query_string_the_page_does_not_read_makes_no_entry(client, seed_url):
     client.get(seed_url)
-    key = next(key for key in pages.local if key.endswith(seed_url))
-    before_publish = pages.local[key]  # what another worker still holds in memory
-    change = edit(writer, everolimus, administration=NEW_ADMINISTRATION)
-    with django_capture_on_commit_callbacks(execute=True):
-        publish_through_review(change, writer, physician, nurse, managing_editor)
-    cache.clear()  # Redis restarted or flushed: the generation is gone
-    pages.local[key] = before_publish
-    assert NEW_ADMINISTRATION in client.get(seed_url).content.decode()
+    entries = page_entries()
+    assert len(entries) == 1
+    for n in range(20):
+        assert client.get(seed_url, {"utm_source": n}).status_code == 200
+    assert page_entries() == entries
 
 
-SECURITY_HEADERS = ("Content-Security-Policy", "Permissions-Policy")
+def test_a_query_string_the_page_reads_is_part_of_its_key(client, seed_publication):
+    first = client.get("/search/", {"q": "everolimus", "utm_source": "1"}).content.decode()
+    again = client.get("/search/", {"utm_source": "2", "q": "everolimus"}).content.decode()
+    other = client.get("/search/", {"q": "nothing-matches-this"}).content.decode()
+    assert first == again and seed_publication.title in first
+    assert seed_publication.title not in other
+    assert len(page_entries()) == 2
 
 
-def test_a_cached_page_keeps_its_content_security_and_permissions_policies(client, seed_url):
-    first = client.get(seed_url)
-    cached = client.get(seed_url)
-    for header in SECURITY_HEADERS:
-        assert first.has_header(header), header
-        assert cached[header] == first[header], header
+def test_the_admin_and_requests_with_a_session_are_never_cached(client, seed_url, managing_editor):
+    login = client.get("/admin/login/")
+    assert "private" in login["Cache-Control"] and "no-store" in login["Cache-Control"]
+    client.force_login(managing_editor)
+    response = client.get(seed_url)
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, max-age=0"
+    assert page_entries() == []
 
 
-def test_an_app_server_sends_a_cached_page_with_its_security_policies(app_server, seed_url):
-    application, django = app_server
-    _, fresh, _ = wsgi_get(application, seed_url)
-    _, cached, _ = wsgi_get(application, seed_url)
-    assert django.requests == 1
-    for header in SECURITY_HEADERS:
-        assert header in fresh, header
-        assert cached[header] == fresh[header], header
+# --- Vary and cookies: views of this test module's own -------------------------------
+
+
+@public_page
+def varies_on_encoding(request):
+    # Accept-Encoding, as a compressing middleware would vary. (Not Accept-Language:
+    # Django keys that by the active language, and the site has one.)
+    response = HttpResponse(f"encoding {request.headers.get('Accept-Encoding', '')}")
+    response["Vary"] = "Accept-Encoding"
+    return response
+
+
+@public_page
+def sets_a_cookie(request):
+    response = HttpResponse("hello")
+    response.set_cookie("tracker", "someone")
+    return response
+
+
+urlpatterns = [
+    path("varies/", varies_on_encoding),
+    path("cookie/", sets_a_cookie),
+    *root_urlpatterns,
+]
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_a_page_that_varies_is_cached_per_value_of_what_it_varies_on(client):
+    gzip = client.get("/varies/", HTTP_ACCEPT_ENCODING="gzip").content
+    plain = client.get("/varies/", HTTP_ACCEPT_ENCODING="identity").content
+    assert gzip == b"encoding gzip" and plain == b"encoding identity"
+    assert client.get("/varies/", HTTP_ACCEPT_ENCODING="identity").content == plain
+    assert client.get("/varies/", HTTP_ACCEPT_ENCODING="gzip").content == gzip
+    assert len(page_entries()) == 2
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_a_response_that_sets_a_cookie_is_never_stored(client):
+    response = client.get("/cookie/")
+    assert response.cookies["tracker"].value == "someone"
+    assert "private" in response["Cache-Control"]
+    assert page_entries() == []
+    assert client.get("/cookie/").cookies["tracker"].value == "someone"

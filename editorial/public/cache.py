@@ -1,0 +1,224 @@
+"""The public pages' cache: Django's cache framework, used the way its cache middleware uses it.
+
+- Keys come from `django.utils.cache` (`learn_cache_key` when storing, `get_cache_key`
+  when fetching), so every header a response names in `Vary` is part of its key.
+- Only a public view's 200 for a GET is stored, never a response that sets a cookie,
+  says `private`, or answers a request that carries a session cookie.
+- A view declares the query parameters it reads (`public_page(query=("q",))`); the key is
+  built from those alone, so `?utm_source=N` finds the plain page's entry and adds none.
+- Every key holds the current *generation*. A publish or unpublish starts a new one once
+  it has committed (the workflow's signals arrive after the commit), so the next request
+  renders afresh. The generation lives in the same Redis, so it can be lost or rolled back
+  with it; what bounds staleness whatever Redis does is that no entry lives longer than
+  half of PUBLIC_FRESHNESS_SECONDS, and HTTP caches in front (Varnish) are told the same
+  half (`s-maxage`), so both tiers together stay within the bound.
+- A failing cache never reaches a reader: django-redis ignores Redis errors
+  (IGNORE_EXCEPTIONS, short socket timeouts, no retries; see config/settings/base.py) and
+  a request spends at most PUBLIC_CACHE_BUDGET_SECONDS on the cache in all, then renders
+  without it.
+"""
+
+import copy
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from django.conf import settings
+from django.core.cache import BaseCache, caches
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import (
+    cc_delim_re,
+    get_cache_key,
+    get_conditional_response,
+    has_vary_header,
+    learn_cache_key,
+    patch_cache_control,
+    set_response_etag,
+)
+
+GENERATION_KEY = "public:generation"
+
+
+@dataclass(frozen=True)
+class PublicPage:
+    """What the cache needs to know of a public view: the query parameters it reads."""
+
+    query: tuple[str, ...] = ()
+
+
+def public_page(
+    view: Callable[..., HttpResponse] | None = None, *, query: tuple[str, ...] = ()
+) -> Any:
+    """Mark a view as a public page: cached, and sent with public caching headers.
+
+    `query` names the query parameters the view reads; any other is left out of its
+    cache key.
+    """
+
+    def mark(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> HttpResponse:
+            return view(*args, **kwargs)
+
+        wrapper.public_page = PublicPage(tuple(query))
+        return wrapper
+
+    return mark(view) if view is not None else mark
+
+
+def entry_seconds() -> int:
+    """How long any tier may keep a page: half the freshness bound, for two tiers."""
+    return max(1, settings.PUBLIC_FRESHNESS_SECONDS // 2)
+
+
+class Budget:
+    """The cache as one request may use it: PUBLIC_CACHE_BUDGET_SECONDS in all.
+
+    django-redis bounds each operation by its socket timeout; a page takes up to five
+    operations, so a stalled Redis would otherwise cost five timeouts. An operation is
+    skipped (a miss, nothing stored) once it could overrun the budget.
+    """
+
+    def __init__(self, cache: BaseCache | None = None) -> None:
+        self.cache = cache or caches[settings.CACHE_MIDDLEWARE_ALIAS]
+        self.budget = settings.PUBLIC_CACHE_BUDGET_SECONDS
+        options = settings.CACHES[settings.CACHE_MIDDLEWARE_ALIAS].get("OPTIONS", {})
+        self.op_timeout = float(options.get("SOCKET_TIMEOUT") or 0)
+        self.spent = 0.0
+
+    def _run(self, default: Any, method: Callable[..., Any], *args: Any) -> Any:
+        if self.spent + self.op_timeout > self.budget:
+            return default
+        started = time.monotonic()
+        try:
+            return method(*args)
+        finally:
+            self.spent += time.monotonic() - started
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._run(default, self.cache.get, key, default)
+
+    def set(self, key: str, value: Any, timeout: float | None) -> None:
+        self._run(None, self.cache.set, key, value, timeout)
+
+    def add(self, key: str, value: Any, timeout: float | None) -> bool:
+        return bool(self._run(False, self.cache.add, key, value, timeout))
+
+
+def key_prefix(cache: Budget) -> str | None:
+    """The current generation's key prefix; None when the cache cannot say (skip it)."""
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:  # lost (flushed, restarted empty) or never set: start one
+        fresh = time.time_ns()
+        generation = fresh if cache.add(GENERATION_KEY, fresh, None) else cache.get(GENERATION_KEY)
+    return None if generation is None else f"public.{generation}"
+
+
+def invalidate() -> None:
+    """Start a new generation, so no page cached before it is served again.
+
+    A time, never a counter: after Redis lost or rolled back its data a counter could
+    come back to a number whose entries another snapshot still holds.
+    """
+    Budget().set(GENERATION_KEY, time.time_ns(), None)
+
+
+def invalidate_on_publish(sender: Any, **kwargs: Any) -> None:
+    """Receiver of page_published and page_unpublished, which arrive after the commit.
+
+    Bounded by the cache budget and never raising (django-redis ignores Redis errors),
+    so a failing cache cannot fail or hang the editor's publish.
+    """
+    invalidate()
+
+
+def _keyed(request: HttpRequest, page: PublicPage) -> HttpRequest:
+    """The request as its cache key sees it: only the query parameters the view reads."""
+    query = request.META.get("QUERY_STRING", "")
+    if not query:
+        return request
+    kept = urlencode(
+        sorted((name, value) for name, value in parse_qsl(query, True) if name in page.query)
+    )
+    keyed = copy.copy(request)
+    keyed.META = {**request.META, "QUERY_STRING": kept}
+    return keyed
+
+
+def _carries_session(request: HttpRequest) -> bool:
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
+def _is_private(request: HttpRequest, response: HttpResponse) -> bool:
+    directives = {d.strip().lower() for d in cc_delim_re.split(response.get("Cache-Control", ""))}
+    return bool(_carries_session(request) or response.cookies or "private" in directives)
+
+
+class PublicCacheMiddleware:
+    """Serve public pages from the cache, store them, and set their caching headers.
+
+    First in MIDDLEWARE, so what it stores carries every header the rest of the stack
+    set (Vary among them) and it sees every cookie a response sets. It looks a page up
+    in `process_view`, once the view is known (its query parameters are part of the key).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        page = getattr(request, "public_page", None)
+        if page is None:
+            if not response.has_header("Cache-Control"):
+                # Not a public page (a 404 nowhere, a refused host): no shared cache keeps it.
+                patch_cache_control(response, private=True)
+            return response
+        if getattr(request, "public_cache_hit", False):
+            return get_conditional_response(request, etag=response["ETag"], response=response)
+        return self._finish(request, page, response)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable, args: tuple, kwargs: dict
+    ) -> HttpResponse | None:
+        page = getattr(view, "public_page", None)
+        if page is None:
+            return None
+        request.public_page = page
+        if request.method not in ("GET", "HEAD") or _carries_session(request):
+            return None
+        cache = request.public_cache = Budget()
+        prefix = request.public_cache_prefix = key_prefix(cache)
+        if prefix is None:
+            return None
+        key = get_cache_key(_keyed(request, page), prefix, "GET", cache=cache)
+        response = cache.get(key) if key is not None else None
+        if response is None:
+            return None
+        request.public_cache_hit = True
+        return response
+
+    def _finish(
+        self, request: HttpRequest, page: PublicPage, response: HttpResponse
+    ) -> HttpResponse:
+        if _is_private(request, response):
+            patch_cache_control(response, private=True, max_age=0)
+        else:
+            patch_cache_control(response, public=True, max_age=0, s_maxage=entry_seconds())
+        if response.status_code != 200 or response.streaming:
+            return response
+        set_response_etag(response)  # browsers revalidate (max-age=0) and get a 304
+        prefix = getattr(request, "public_cache_prefix", None)
+        if (
+            request.method == "GET"
+            and prefix is not None
+            and not _is_private(request, response)
+            and not has_vary_header(response, "*")
+        ):
+            cache = request.public_cache
+            timeout = entry_seconds()
+            key = learn_cache_key(_keyed(request, page), response, timeout, prefix, cache=cache)
+            cache.set(key, response, timeout)
+        return get_conditional_response(request, etag=response["ETag"], response=response)

@@ -1,0 +1,31 @@
+"""The public site's addresses (the namespace stays "editorial": every URL is as it was)."""
+
+from django.contrib.sitemaps.views import sitemap
+from django.urls import path
+
+from . import views
+from .cache import public_page
+from .sitemaps import PageSitemap
+
+app_name = "editorial"
+
+urlpatterns = [
+    path("", views.page_list, name="index"),
+    path("pages/<slug:slug>/", views.page_detail, name="page"),
+    path("pages/<slug:slug>/references/", views.page_references, name="page_references"),
+    path("pages/<slug:slug>/changes/", views.page_changes, name="page_changes"),
+    path("drugs/<slug:slug>/", views.drug_detail, name="drug"),
+    path("side-effects/", views.side_effect_glossary, name="glossary"),
+    path("search/", views.search, name="search"),
+]
+
+# At the site's root and outside the namespace, as crawlers and robots.txt name them.
+root_urlpatterns = [
+    path(
+        "sitemap.xml",
+        public_page(query=("p",))(sitemap),  # p: the sitemap's page number
+        {"sitemaps": {"pages": PageSitemap}},
+        name="sitemap",
+    ),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+]

@@ -153,18 +153,18 @@ PUBLIC_CACHE_BUDGET_SECONDS = 1.0
 # list, page; or the header list and the page stored), so five fit in the budget.
 CACHE_OPERATION_SECONDS = 0.2
 CACHE_MIDDLEWARE_ALIAS = "default"
-if env_bool("DISABLE_CACHE", False):  # for measuring pages rendered afresh
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
-elif REDIS_URL:
+
+
+def redis_caches(url: str) -> dict:
+    """CACHES for a Redis at `url`: down, stalled or full is a miss, never an error."""
     from redis.backoff import NoBackoff
     from redis.retry import Retry
 
-    CACHES = {
+    return {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": url,
             "OPTIONS": {
-                # A Redis that is down, stalled or full is a miss, never an error.
                 "IGNORE_EXCEPTIONS": True,
                 "SOCKET_CONNECT_TIMEOUT": CACHE_OPERATION_SECONDS,
                 "SOCKET_TIMEOUT": CACHE_OPERATION_SECONDS,
@@ -173,6 +173,12 @@ elif REDIS_URL:
             },
         }
     }
+
+
+if env_bool("DISABLE_CACHE", False):  # for measuring pages rendered afresh
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+elif REDIS_URL:
+    CACHES = redis_caches(REDIS_URL)
 else:
     CACHES = {
         "default": {

@@ -31,7 +31,7 @@ class RedisServer:
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
-        self.process = subprocess.Popen(  # noqa: S603 - the redis-server on PATH
+        self.process = subprocess.Popen(
             [
                 self.binary,
                 "--port",

@@ -36,7 +36,8 @@ pytestmark = [
 ]
 
 BASE_DIR = Path(settings.BASE_DIR)
-REDIS_DB = 14  # the servers' own Redis database, emptied before each test
+# The servers' own Redis database, emptied before each test.
+REDIS_DB = int(os.environ.get("SCALE_TEST_REDIS_DB", "14"))
 # Behind a load balancer every server sees the site's one host name, whichever it is.
 PUBLIC_HOST = "drugs.example.org"
 STARTUP_SECONDS = 30
@@ -254,8 +255,8 @@ def shared_redis(servers):
 
 
 def cached_entries(shared_redis, path: str) -> int:
-    """How many pages the shared cache holds for this address (one per cache generation)."""
-    return len(shared_redis.keys(f"*public:*{path}"))
+    """How many pages the shared cache holds (Django's keys hash the address, so all of them)."""
+    return len(shared_redis.keys("*views.decorators.cache.cache_page*"))
 
 
 def test_a_change_published_through_one_server_is_what_the_other_serves_next(
@@ -301,9 +302,9 @@ def test_either_server_answers_a_revalidation_of_an_unchanged_page_with_304(serv
     a, b = servers
     seed_url = seed_import().get_absolute_url()
     first = a.get(seed_url)
-    assert "no-cache" in first.headers["Cache-Control"]
+    assert "max-age=0" in first.headers["Cache-Control"]
     assert first.headers["ETag"]
     for server in (a, b):
         again = server.get(seed_url, **{"If-None-Match": first.headers["ETag"]})
         assert again.status == 304, server.name
-        assert "no-cache" in again.headers["Cache-Control"], server.name
+        assert "max-age=0" in again.headers["Cache-Control"], server.name

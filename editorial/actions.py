@@ -34,7 +34,8 @@ from .forms import (
     form_errors_text,
 )
 from .models import Change, Comment, Publication, Revision
-from .snapshots import MODELS_BY_LABEL, RecordKey
+from .registry import MODELS_BY_LABEL
+from .snapshots import RecordKey
 
 REFUSALS = (workflow.InvalidTransition, PermissionDenied)
 

@@ -19,19 +19,12 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
-from drugs import admin as drugs_admin
-from drugs.models import (
-    CancerType,
-    Drug,
-    DrugSideEffect,
-    EditorialTeam,
-    Page,
-    SideEffectTerm,
-)
-from references import admin as references_admin
-from references.models import Citation
+# The content admins this module makes workflow-aware must be registered first.
+import drugs.admin  # noqa: F401
+import references.admin  # noqa: F401
+from drugs.models import Page
 
-from . import actions, review, timeline, workflow
+from . import actions, registry, review, timeline, workflow
 from .diffing import html_diff
 from .forms import (
     CommentForm,
@@ -53,7 +46,8 @@ from .models import (
     ReviewPolicy,
     RevisionPage,
 )
-from .snapshots import MODELS_BY_LABEL, PARENT_FIELD, ContentSource, page_snapshot, render_page_body
+from .registry import MODELS_BY_LABEL, PARENT_FIELD
+from .snapshots import ContentSource, page_snapshot, render_page_body
 
 # The front page shows each person what needs them (editorial.dashboard).
 admin.site.index_template = "admin/imprimatur_index.html"
@@ -182,24 +176,19 @@ def _with_workflow(admin_class: type, **attributes) -> type:
 
 
 # editorial owns the workflow, so it registers the content admins with it (drugs and
-# references stay ignorant of review).
-for _model, _admin in [
-    (CancerType, drugs_admin.CancerTypeAdmin),
-    (SideEffectTerm, drugs_admin.SideEffectTermAdmin),
-    (Drug, drugs_admin.DrugAdmin),
-    (DrugSideEffect, drugs_admin.DrugSideEffectAdmin),
-    (EditorialTeam, drugs_admin.EditorialTeamAdmin),
-    (Citation, references_admin.CitationAdmin),
-]:
-    admin.site.unregister(_model)
-    admin.site.register(_model, _with_workflow(_admin))
-admin.site.unregister(Page)
-admin.site.register(
-    Page,
-    _with_workflow(
-        drugs_admin.PageAdmin, change_form_template="admin/editorial/page_change_form.html"
-    ),
-)
+# references stay ignorant of review): every content model the registry lists that
+# has an admin of its own gets it back workflow-aware. Parts are edited inline in
+# their parent's admin. `editorial.checks` makes sure none is left out.
+_CONTENT_ADMIN_ATTRIBUTES = {
+    Page: {"change_form_template": "admin/editorial/page_change_form.html"},
+}
+for _model in registry.CONTENT_MODELS:
+    if admin.site.is_registered(_model):
+        _base = type(admin.site.get_model_admin(_model))
+        admin.site.unregister(_model)
+        admin.site.register(
+            _model, _with_workflow(_base, **_CONTENT_ADMIN_ATTRIBUTES.get(_model, {}))
+        )
 
 
 # --- Changes: the workflow's screens --------------------------------------------------------

@@ -18,12 +18,8 @@ from ..models import (
     CurrentPublication,
     PublishedVersion,
 )
-from ..snapshots import (
-    MODELS_BY_LABEL,
-    PARENT_FIELD,
-    RecordKey,
-    label,
-)
+from ..registry import MODELS_BY_LABEL, PARENT_FIELD, label
+from ..snapshots import RecordKey
 from .transitions import (
     TAKE_OVER_PERMISSION,
     Action,

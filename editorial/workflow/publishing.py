@@ -35,15 +35,9 @@ from ..models import (
     Revision,
     RevisionPage,
 )
+from ..registry import CONTENT_MODELS, MODELS_BY_LABEL, PARENT_FIELD, label
 from ..signals import page_published, page_unpublished, send_on_commit
-from ..snapshots import (
-    CONTENT_MODELS,
-    MODELS_BY_LABEL,
-    PARENT_FIELD,
-    RecordKey,
-    label,
-    publication_index,
-)
+from ..snapshots import RecordKey, publication_index
 from ..structured_data import json_ld_text, page_data
 from .editing import (
     _latest_history_ids,

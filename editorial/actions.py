@@ -44,19 +44,6 @@ def refusal_message(refusal: Exception) -> str:
     return str(refusal) or "You may not do that."
 
 
-@dataclass(frozen=True)
-class WorkflowAction:
-    """One admin action: what is sent, what it calls, what is said and where it leads."""
-
-    target: Callable[..., Any]  # the URL's arguments -> what is acted on (404 if none)
-    form: Callable[[Any, Any], forms.Form]  # (POST data, target) -> the bound form
-    call: Callable[[Any, Any, dict], Any]  # (user, target, cleaned data) -> the workflow's result
-    success: Callable[[Any, dict], str]  # (result, cleaned data) -> the message
-    back: Callable[[Any], str]  # target -> where to return, and where a refusal lands
-    onward: Callable[[Any], str] | None = None  # result -> where success leads (else back)
-    incomplete: Callable[[forms.Form], str] = form_errors_text  # what an invalid form says
-
-
 def _change(pk: int) -> Change:
     return get_object_or_404(Change, pk=pk)
 
@@ -107,18 +94,32 @@ def _reason(data, target) -> forms.Form:
     return ReasonForm(data)
 
 
+@dataclass(frozen=True)
+class WorkflowAction:
+    """One admin action: what is sent, what it calls, what is said and where it leads.
+
+    Most act on a change, from its screen, and return there; those say only what
+    they call and what they say.
+    """
+
+    call: Callable[[Any, Any, dict], Any]  # (user, target, cleaned data) -> the workflow's result
+    success: Callable[[Any, dict], str]  # (result, cleaned data) -> the message
+    target: Callable[..., Any] = _change  # the URL's arguments -> what is acted on (404 if none)
+    form: Callable[[Any, Any], forms.Form] = _confirm  # (POST data, target) -> the bound form
+    back: Callable[[Any], str] = _change_url  # target -> where to return; refusals land here
+    onward: Callable[[Any], str] | None = None  # result -> where success leads (else back)
+    incomplete: Callable[[forms.Form], str] = form_errors_text  # what an invalid form says
+
+
 ACTIONS: dict[str, WorkflowAction] = {
     "submit": WorkflowAction(
-        target=_change,
         form=lambda data, change: SubmitForm(data),
         call=lambda user, change, data: workflow.change_submit(
             change=change, user=user, note=data["note"], summary=data["summary"]
         ),
         success=lambda result, data: "Submitted for review.",
-        back=_change_url,
     ),
     "review": WorkflowAction(
-        target=_change,
         form=lambda data, change: ReviewForm(data),
         call=_review,
         success=lambda review, data: (
@@ -126,20 +127,16 @@ ACTIONS: dict[str, WorkflowAction] = {
             if data["decision"] == "approve"
             else "Changes requested; the author has it back."
         ),
-        back=_change_url,
         incomplete=lambda form: f"The review form was incomplete. {form_errors_text(form)}",
     ),
     "publish": WorkflowAction(
-        target=_change,
         form=lambda data, change: PublishForm(data),
         call=lambda user, change, data: workflow.revision_publish(
             revision=change_revision(change, data["revision"]), editor=user
         ),
         success=lambda result, data: "Published: the public site shows it now.",
-        back=_change_url,
     ),
     "schedule": WorkflowAction(
-        target=_change,
         form=lambda data, change: ScheduleForm(data),
         call=lambda user, change, data: workflow.revision_schedule(
             revision=change_revision(change, data["revision"]), editor=user, at=data["at"]
@@ -147,44 +144,32 @@ ACTIONS: dict[str, WorkflowAction] = {
         success=lambda result, data: (
             f"Scheduled for {timezone.localtime(data['at']):%B %-d, %Y %H:%M}."
         ),
-        back=_change_url,
         incomplete=lambda form: "Choose a date and time to publish at.",
     ),
     "unschedule": WorkflowAction(
-        target=_change,
-        form=_confirm,
         call=lambda user, change, data: workflow.change_unschedule(change=change, editor=user),
         success=lambda result, data: "No longer scheduled.",
-        back=_change_url,
     ),
     "withdraw": WorkflowAction(
-        target=_change,
         form=_reason,
         call=lambda user, change, data: workflow.change_withdraw(
             change=change, user=user, comment=data["comment"]
         ),
         success=lambda result, data: "Withdrawn: its records are back to what is published.",
-        back=_change_url,
     ),
     "claim": WorkflowAction(
-        target=_change,
-        form=_confirm,
         call=lambda user, change, data: workflow.change_claim_review(change=change, reviewer=user),
         success=lambda result, data: "Others now see that you are reviewing this change.",
-        back=_change_url,
     ),
     "comment": WorkflowAction(
-        target=_change,
         form=lambda data, change: CommentForm(data, change=change),
         call=lambda user, change, data: workflow.comment_add(
             change=change, author=user, body=data["body"], parent=data["parent"]
         ),
         success=lambda result, data: "Comment added.",
-        back=_change_url,
     ),
     "resolve": WorkflowAction(
         target=lambda comment_id: get_object_or_404(Comment, pk=comment_id),
-        form=_confirm,
         call=lambda user, comment, data: workflow.comment_resolve(comment=comment, user=user),
         success=lambda result, data: "Comment resolved.",
         back=lambda comment: _change_url(comment.change),
@@ -220,7 +205,6 @@ ACTIONS: dict[str, WorkflowAction] = {
     ),
     "revert": WorkflowAction(
         target=lambda publication_id: get_object_or_404(Publication, pk=publication_id),
-        form=_confirm,
         call=lambda user, publication, data: workflow.publication_revert(
             publication=publication, editor=user
         ),

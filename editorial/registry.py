@@ -12,18 +12,8 @@ from dataclasses import dataclass
 
 from django.db import models
 
-from drugs.models import (
-    CancerType,
-    Drug,
-    DrugSection,
-    DrugSideEffect,
-    EditorialTeam,
-    MoreInformationLink,
-    Page,
-    PageReference,
-    SideEffectTerm,
-)
-from references.models import Citation
+from drugs import models as drugs
+from references import models as references
 
 # The apps whose every model is content (their history models aside).
 CONTENT_APPS = ("drugs", "references")
@@ -40,16 +30,16 @@ class ContentModel:
 
 
 CONTENT: tuple[ContentModel, ...] = (
-    ContentModel(CancerType),
-    ContentModel(SideEffectTerm),
-    ContentModel(Citation),
-    ContentModel(EditorialTeam),
-    ContentModel(Drug),
-    ContentModel(DrugSideEffect, parent="drug"),
-    ContentModel(Page),
-    ContentModel(DrugSection, parent="page"),
-    ContentModel(MoreInformationLink, parent="page"),
-    ContentModel(PageReference, parent="page"),
+    ContentModel(drugs.CancerType),
+    ContentModel(drugs.SideEffectTerm),
+    ContentModel(references.Citation),
+    ContentModel(drugs.EditorialTeam),
+    ContentModel(drugs.Drug),
+    ContentModel(drugs.DrugSideEffect, parent="drug"),
+    ContentModel(drugs.Page),
+    ContentModel(drugs.DrugSection, parent="page"),
+    ContentModel(drugs.MoreInformationLink, parent="page"),
+    ContentModel(drugs.PageReference, parent="page"),
 )
 
 

@@ -10,47 +10,44 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
-from django.utils import timezone
-from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
-from drugs import admin as drugs_admin
-from drugs.models import (
-    CancerType,
-    Drug,
-    DrugSideEffect,
-    EditorialTeam,
-    Page,
-    SideEffectTerm,
-)
-from references import admin as references_admin
-from references.models import Citation
+# The content admins this module makes workflow-aware must be registered first.
+import drugs.admin  # noqa: F401
+import references.admin  # noqa: F401
+from drugs.models import Page
 
-from . import review, timeline, workflow
+from . import actions, registry, review, timeline, workflow
 from .diffing import html_diff
-from .forms import CommentForm, CompareForm, ReasonForm, SignOffForm, form_errors_text
+from .forms import (
+    CommentForm,
+    CompareForm,
+    PublishForm,
+    ReasonForm,
+    ReplyForm,
+    ReviewForm,
+    ScheduleForm,
+    SubmitForm,
+)
 from .models import (
     AuditEntry,
     Change,
-    Comment,
     CurrentPublication,
     PolicyRequirement,
     Publication,
     ReviewerProfile,
     ReviewPolicy,
-    Revision,
     RevisionPage,
 )
-from .snapshots import MODELS_BY_LABEL, PARENT_FIELD, ContentSource, page_snapshot, render_page_body
-
-REFUSALS = (workflow.InvalidTransition, PermissionDenied)
+from .registry import MODELS_BY_LABEL, PARENT_FIELD
+from .snapshots import ContentSource, page_snapshot, render_page_body
 
 # The front page shows each person what needs them (editorial.dashboard).
 admin.site.index_template = "admin/imprimatur_index.html"
@@ -91,9 +88,9 @@ class WorkflowAdminMixin:
                 self._warn_if_held(request, obj)
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except REFUSALS as refusal:
+        except actions.REFUSALS as refusal:
             # The admin's transaction has rolled back: nothing was saved.
-            self.message_user(request, _message(refusal), messages.ERROR)
+            self.message_user(request, actions.refusal_message(refusal), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
     def _warn_if_held(self, request, obj) -> None:
@@ -179,63 +176,22 @@ def _with_workflow(admin_class: type, **attributes) -> type:
 
 
 # editorial owns the workflow, so it registers the content admins with it (drugs and
-# references stay ignorant of review).
-for _model, _admin in [
-    (CancerType, drugs_admin.CancerTypeAdmin),
-    (SideEffectTerm, drugs_admin.SideEffectTermAdmin),
-    (Drug, drugs_admin.DrugAdmin),
-    (DrugSideEffect, drugs_admin.DrugSideEffectAdmin),
-    (EditorialTeam, drugs_admin.EditorialTeamAdmin),
-    (Citation, references_admin.CitationAdmin),
-]:
-    admin.site.unregister(_model)
-    admin.site.register(_model, _with_workflow(_admin))
-admin.site.unregister(Page)
-admin.site.register(
-    Page,
-    _with_workflow(
-        drugs_admin.PageAdmin, change_form_template="admin/editorial/page_change_form.html"
-    ),
-)
-
-
-def _message(refusal: Exception) -> str:
-    return str(refusal) or "You may not do that."
+# references stay ignorant of review): every content model the registry lists that
+# has an admin of its own gets it back workflow-aware. Parts are edited inline in
+# their parent's admin. `editorial.checks` makes sure none is left out.
+_CONTENT_ADMIN_ATTRIBUTES = {
+    Page: {"change_form_template": "admin/editorial/page_change_form.html"},
+}
+for _model in registry.CONTENT_MODELS:
+    if admin.site.is_registered(_model):
+        _base = type(admin.site.get_model_admin(_model))
+        admin.site.unregister(_model)
+        admin.site.register(
+            _model, _with_workflow(_base, **_CONTENT_ADMIN_ATTRIBUTES.get(_model, {}))
+        )
 
 
 # --- Changes: the workflow's screens --------------------------------------------------------
-
-
-class SubmitForm(forms.Form):
-    summary = forms.CharField(
-        label="Public summary",
-        max_length=300,
-        required=False,
-        help_text="One sentence for readers, shown in the page's list of changes.",
-    )
-    note = forms.CharField(
-        label="Note to reviewers", widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
-
-
-class ReviewForm(forms.Form):
-    revision = forms.IntegerField(widget=forms.HiddenInput)
-    content_hash = forms.CharField(widget=forms.HiddenInput)
-    decision = forms.ChoiceField(
-        choices=[("approve", "Approve"), ("request_changes", "Request changes")]
-    )
-    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    full_review = forms.BooleanField(
-        required=False,
-        label="I reviewed the whole page (counts as its medical review)",
-    )
-
-
-class ScheduleForm(forms.Form):
-    revision = forms.IntegerField(widget=forms.HiddenInput)
-    at = forms.DateTimeField(
-        label="Publish at", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
 
 
 @admin.register(Change)
@@ -261,24 +217,31 @@ class ChangeAdmin(SimpleHistoryAdmin):
                 route, self.admin_site.admin_view(function), name=f"editorial_change_{name}"
             )
 
+        def act(name, route):
+            # Every workflow action goes through the one table-driven view.
+            def action_view(request, **arguments):
+                return actions.run(self, request, name, **arguments)
+
+            return view(require_POST(action_view), name, route)
+
         return [
-            view(self.submit_view, "submit", "<int:pk>/submit/"),
-            view(self.review_view, "review", "<int:pk>/review/"),
-            view(self.publish_view, "publish", "<int:pk>/publish/"),
-            view(self.schedule_view, "schedule", "<int:pk>/schedule/"),
-            view(self.unschedule_view, "unschedule", "<int:pk>/unschedule/"),
-            view(self.withdraw_view, "withdraw", "<int:pk>/withdraw/"),
+            act("submit", "<int:pk>/submit/"),
+            act("review", "<int:pk>/review/"),
+            act("publish", "<int:pk>/publish/"),
+            act("schedule", "<int:pk>/schedule/"),
+            act("unschedule", "<int:pk>/unschedule/"),
+            act("withdraw", "<int:pk>/withdraw/"),
             view(self.preview_view, "preview", "revision-page/<int:pk>/preview/"),
             view(self.draft_preview_view, "draft_preview", "<int:pk>/draft-preview/<int:page_id>/"),
-            view(self.claim_view, "claim", "<int:pk>/claim/"),
-            view(self.comment_view, "comment", "<int:pk>/comment/"),
-            view(self.resolve_view, "resolve", "comment/<int:comment_id>/resolve/"),
+            act("claim", "<int:pk>/claim/"),
+            act("comment", "<int:pk>/comment/"),
+            act("resolve", "comment/<int:comment_id>/resolve/"),
             view(self.take_over_view, "take_over", "take-over/<str:model>/<int:pk>/"),
             view(self.timeline_view, "timeline", "page/<int:page_id>/timeline/"),
             view(self.compare_view, "compare", "page/<int:page_id>/compare/"),
-            view(self.sign_off_view, "sign_off", "sign-off/<int:page_id>/"),
-            view(self.unpublish_view, "unpublish", "unpublish/<int:page_id>/"),
-            view(self.revert_view, "revert", "revert/<int:publication_id>/"),
+            act("sign_off", "sign-off/<int:page_id>/"),
+            act("unpublish", "unpublish/<int:page_id>/"),
+            act("revert", "revert/<int:publication_id>/"),
             *super().get_urls(),
         ]
 
@@ -288,6 +251,13 @@ class ChangeAdmin(SimpleHistoryAdmin):
             raise PermissionDenied
         revision = change.current_revision()
         user = request.user
+        comments = list(
+            change.comments.filter(parent__isnull=True)
+            .select_related("author", "resolved_by", "revision")
+            .prefetch_related("replies__author")
+        )
+        for comment in comments:
+            comment.reply_form = ReplyForm(change=change, comment=comment)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -297,14 +267,10 @@ class ChangeAdmin(SimpleHistoryAdmin):
             "pages": list(revision.pages.select_related("base_publication")) if revision else [],
             "comparisons": review.page_comparisons(change, revision),
             "record_changes": review.record_changes(change, revision),
-            "comments": change.comments.filter(parent__isnull=True)
-            .select_related("author", "resolved_by", "revision")
-            .prefetch_related("replies__author"),
+            "comments": comments,
             "claims": change.review_claims.select_related("reviewer"),
-            "may_comment": user.has_perm(workflow.VIEW_DRAFT_PERMISSION),
-            "may_claim": change.state == Change.State.IN_REVIEW
-            and workflow.reviewer_refusal(user, change) is None
-            and not change.review_claims.filter(reviewer=user).exists(),
+            "may_comment": workflow.may_comment(user),
+            "may_claim": workflow.may_claim(user, change),
             "reviews": list(revision.reviews.select_related("reviewer")) if revision else [],
             "progress": workflow.policy_progress(revision) if revision else [],
             "records": [
@@ -319,153 +285,23 @@ class ChangeAdmin(SimpleHistoryAdmin):
             "publish_refusal": workflow.publisher_refusal(user, change)
             if change.state == Change.State.APPROVED and user.has_perm(workflow.PUBLISH_PERMISSION)
             else None,
-            "submit_form": SubmitForm(),
+            "submit_form": SubmitForm(initial={"summary": revision.summary if revision else ""}),
             "comment_form": CommentForm(change=change, auto_id="new-comment-%s"),
             "withdraw_form": ReasonForm(auto_id="withdraw-%s"),
-            "review_form": ReviewForm(
-                initial={"revision": revision.pk, "content_hash": revision.content_hash}
-            )
+            "review_form": ReviewForm(revision=revision, auto_id="review-%s") if revision else None,
+            "publish_form": PublishForm(initial={"revision": revision.pk}, auto_id="publish-%s")
             if revision
             else None,
             "schedule_form": ScheduleForm(initial={"revision": revision.pk}) if revision else None,
         }
         return TemplateResponse(request, "admin/editorial/change/workflow.html", context)
 
-    def _act(self, request: HttpRequest, change: Change, action, success: str) -> HttpResponse:
-        try:
-            action()
-        except REFUSALS as refusal:
-            self.message_user(request, _message(refusal), messages.ERROR)
-        else:
-            self.message_user(request, success, messages.SUCCESS)
-        return HttpResponseRedirect(reverse("admin:editorial_change_change", args=[change.pk]))
-
-    def _refuse(self, request: HttpRequest, form: forms.Form, url: str) -> HttpResponse:
-        """Say what the form could not accept; the action was not taken."""
-        self.message_user(request, form_errors_text(form), messages.ERROR)
-        return HttpResponseRedirect(url)
-
-    def _revision(self, change: Change, revision_id) -> Revision:
-        try:
-            return change.revisions.get(pk=int(revision_id))
-        except (Revision.DoesNotExist, TypeError, ValueError):
-            raise Http404("No such revision of this change.") from None
-
     @staticmethod
     def _change(pk: int) -> Change:
         return get_object_or_404(Change, pk=pk)
 
-    @method_decorator(require_POST)
-    def submit_view(self, request, pk):
-        change = self._change(pk)
-        form = SubmitForm(request.POST)
-        if not form.is_valid():
-            return self._refuse(request, form, change.get_absolute_url())
-        data = form.cleaned_data
-        return self._act(
-            request,
-            change,
-            lambda: workflow.change_submit(
-                change=change,
-                user=request.user,
-                note=data.get("note", ""),
-                summary=data.get("summary", ""),
-            ),
-            "Submitted for review.",
-        )
-
-    @method_decorator(require_POST)
-    def review_view(self, request, pk):
-        change = self._change(pk)
-        form = ReviewForm(request.POST)
-        if not form.is_valid():
-            self.message_user(
-                request,
-                f"The review form was incomplete. {form_errors_text(form)}",
-                messages.ERROR,
-            )
-            return HttpResponseRedirect(reverse("admin:editorial_change_change", args=[change.pk]))
-        data = form.cleaned_data
-        revision = self._revision(change, data["revision"])
-        if data["decision"] == "approve":
-            return self._act(
-                request,
-                change,
-                lambda: workflow.revision_approve(
-                    revision=revision,
-                    reviewer=request.user,
-                    content_hash=data["content_hash"],
-                    comment=data["comment"],
-                    full_review=data["full_review"],
-                ),
-                "Approved.",
-            )
-        return self._act(
-            request,
-            change,
-            lambda: workflow.revision_request_changes(
-                revision=revision,
-                reviewer=request.user,
-                content_hash=data["content_hash"],
-                comment=data["comment"],
-            ),
-            "Changes requested; the author has it back.",
-        )
-
-    @method_decorator(require_POST)
-    def publish_view(self, request, pk):
-        change = self._change(pk)
-        revision = self._revision(change, request.POST.get("revision"))
-        return self._act(
-            request,
-            change,
-            lambda: workflow.revision_publish(revision=revision, editor=request.user),
-            "Published: the public site shows it now.",
-        )
-
-    @method_decorator(require_POST)
-    def schedule_view(self, request, pk):
-        change = self._change(pk)
-        form = ScheduleForm(request.POST)
-        if not form.is_valid():
-            self.message_user(request, "Choose a date and time to publish at.", messages.ERROR)
-            return HttpResponseRedirect(reverse("admin:editorial_change_change", args=[change.pk]))
-        revision = self._revision(change, form.cleaned_data["revision"])
-        at = form.cleaned_data["at"]
-        return self._act(
-            request,
-            change,
-            lambda: workflow.revision_schedule(revision=revision, editor=request.user, at=at),
-            f"Scheduled for {timezone.localtime(at):%B %-d, %Y %H:%M}.",
-        )
-
-    @method_decorator(require_POST)
-    def unschedule_view(self, request, pk):
-        change = self._change(pk)
-        return self._act(
-            request,
-            change,
-            lambda: workflow.change_unschedule(change=change, editor=request.user),
-            "No longer scheduled.",
-        )
-
-    @method_decorator(require_POST)
-    def withdraw_view(self, request, pk):
-        change = self._change(pk)
-        form = ReasonForm(request.POST)
-        if not form.is_valid():
-            return self._refuse(request, form, change.get_absolute_url())
-        return self._act(
-            request,
-            change,
-            lambda: workflow.change_withdraw(
-                change=change, user=request.user, comment=form.cleaned_data["comment"]
-            ),
-            "Withdrawn: its records are back to what is published.",
-        )
-
     def preview_view(self, request, pk):
-        if not request.user.has_perm(workflow.VIEW_DRAFT_PERMISSION):
+        if not workflow.may_view_drafts(request.user):
             raise PermissionDenied
         snapshot = get_object_or_404(RevisionPage.objects.select_related("revision"), pk=pk)
         response = render(
@@ -482,7 +318,7 @@ class ChangeAdmin(SimpleHistoryAdmin):
         return response
 
     def draft_preview_view(self, request, pk, page_id):
-        if not request.user.has_perm(workflow.VIEW_DRAFT_PERMISSION):
+        if not workflow.may_view_drafts(request.user):
             raise PermissionDenied
         change = self._change(pk)
         keys = workflow.owned_keys(change)
@@ -499,46 +335,8 @@ class ChangeAdmin(SimpleHistoryAdmin):
         response["Cache-Control"] = "private, no-store"
         return response
 
-    @method_decorator(require_POST)
-    def claim_view(self, request, pk):
-        change = self._change(pk)
-        return self._act(
-            request,
-            change,
-            lambda: workflow.change_claim_review(change=change, reviewer=request.user),
-            "Others now see that you are reviewing this change.",
-        )
-
-    @method_decorator(require_POST)
-    def comment_view(self, request, pk):
-        change = self._change(pk)
-        form = CommentForm(request.POST, change=change)
-        if not form.is_valid():
-            return self._refuse(request, form, change.get_absolute_url())
-        return self._act(
-            request,
-            change,
-            lambda: workflow.comment_add(
-                change=change,
-                author=request.user,
-                body=form.cleaned_data["body"],
-                parent=form.cleaned_data["parent"],
-            ),
-            "Comment added.",
-        )
-
-    @method_decorator(require_POST)
-    def resolve_view(self, request, comment_id):
-        comment = get_object_or_404(Comment, pk=comment_id)
-        return self._act(
-            request,
-            comment.change,
-            lambda: workflow.comment_resolve(comment=comment, user=request.user),
-            "Comment resolved.",
-        )
-
     def timeline_view(self, request, page_id):
-        if not request.user.has_perm(workflow.VIEW_DRAFT_PERMISSION):
+        if not workflow.may_view_drafts(request.user):
             raise PermissionDenied
         page = get_object_or_404(Page, pk=page_id)
         context = {
@@ -561,7 +359,7 @@ class ChangeAdmin(SimpleHistoryAdmin):
         return TemplateResponse(request, "admin/editorial/change/timeline.html", context)
 
     def compare_view(self, request, page_id):
-        if not request.user.has_perm(workflow.VIEW_DRAFT_PERMISSION):
+        if not workflow.may_view_drafts(request.user):
             raise PermissionDenied
         page = get_object_or_404(Page, pk=page_id)
         form = CompareForm(request.GET)
@@ -589,90 +387,30 @@ class ChangeAdmin(SimpleHistoryAdmin):
         )
 
     def take_over_view(self, request, model, pk):
-        if model not in MODELS_BY_LABEL:
-            raise Http404
-        key = (model, pk)
-        claim = workflow.holding_record(key)
-        form = ReasonForm(request.POST if request.method == "POST" else None)
-        if form.is_valid():
-            try:
-                change = workflow.record_take_over(
-                    key=key, editor=request.user, comment=form.cleaned_data["comment"]
-                )
-            except REFUSALS as refusal:
-                self.message_user(request, _message(refusal), messages.ERROR)
-                return HttpResponseRedirect(reverse("admin:index"))
-            self.message_user(
-                request, f"The record is now in your change {change.pk}.", messages.SUCCESS
+        key = actions.record_key(model, pk)
+
+        def confirmation(form):
+            if not request.user.has_perm(workflow.TAKE_OVER_PERMISSION):
+                raise PermissionDenied
+            return TemplateResponse(
+                request,
+                "admin/editorial/change/take_over.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "opts": self.opts,
+                    "claim": workflow.holding_record(key),
+                    "record": MODELS_BY_LABEL[model].objects.filter(pk=pk).first(),
+                    "form": form,
+                    "title": "Take over a record",
+                },
             )
-            return HttpResponseRedirect(change.get_absolute_url())
-        if not request.user.has_perm(workflow.TAKE_OVER_PERMISSION):
-            raise PermissionDenied
-        record = MODELS_BY_LABEL[model].objects.filter(pk=pk).first()
-        return TemplateResponse(
-            request,
-            "admin/editorial/change/take_over.html",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.opts,
-                "claim": claim,
-                "record": record,
-                "form": form,
-                "title": "Take over a record",
-            },
+
+        if request.method != "POST":
+            return confirmation(ReasonForm())
+        # A form that cannot be accepted comes back with what was typed.
+        return actions.run(
+            self, request, "take_over", show_invalid=confirmation, model=model, pk=pk
         )
-
-    @method_decorator(require_POST)
-    def sign_off_view(self, request, page_id):
-        page = get_object_or_404(Page, pk=page_id)
-        form = SignOffForm(request.POST)
-        if not form.is_valid():
-            return self._refuse(request, form, reverse("admin:drugs_page_change", args=[page.pk]))
-        try:
-            revision = workflow.page_sign_off_start(
-                page=page, user=request.user, note=form.cleaned_data["note"]
-            )
-        except REFUSALS as refusal:
-            self.message_user(request, _message(refusal), messages.ERROR)
-            return HttpResponseRedirect(reverse("admin:drugs_page_change", args=[page.pk]))
-        self.message_user(request, "Periodic medical review requested.", messages.SUCCESS)
-        return HttpResponseRedirect(revision.change.get_absolute_url())
-
-    @method_decorator(require_POST)
-    def unpublish_view(self, request, page_id):
-        page = get_object_or_404(Page, pk=page_id)
-        form = ReasonForm(request.POST)
-        if not form.is_valid():
-            return self._refuse(request, form, reverse("admin:drugs_page_change", args=[page.pk]))
-        try:
-            workflow.page_unpublish(
-                page=page, editor=request.user, comment=form.cleaned_data["comment"]
-            )
-        except REFUSALS as refusal:
-            self.message_user(request, _message(refusal), messages.ERROR)
-        else:
-            self.message_user(
-                request, f"“{page}” is no longer on the public site.", messages.SUCCESS
-            )
-        return HttpResponseRedirect(reverse("admin:drugs_page_change", args=[page.pk]))
-
-    @method_decorator(require_POST)
-    def revert_view(self, request, publication_id):
-        publication = get_object_or_404(Publication, pk=publication_id)
-        try:
-            change = workflow.publication_revert(publication=publication, editor=request.user)
-        except REFUSALS as refusal:
-            self.message_user(request, _message(refusal), messages.ERROR)
-            return HttpResponseRedirect(
-                reverse("admin:editorial_publication_change", args=[publication.pk])
-            )
-        self.message_user(
-            request,
-            f"The page's records are back to that publication in change {change.pk}, a draft "
-            "that goes through review.",
-            messages.SUCCESS,
-        )
-        return HttpResponseRedirect(change.get_absolute_url())
 
 
 def _admin_url(row) -> str:

@@ -6,6 +6,11 @@ class EditorialConfig(AppConfig):
     verbose_name = "Editorial"
 
     def ready(self) -> None:
+        # Every content model is edited through the workflow (editorial.checks).
+        from . import checks
+
+        checks.register()
+
         # Delivery learns of publishing from the workflow's signals, never the reverse.
         from . import signals
         from .public import cache

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from . import workflow
 from .models import Change, ChangeRecord
-from .snapshots import MODELS_BY_LABEL
+from .registry import MODELS_BY_LABEL
 
 State = Change.State
 

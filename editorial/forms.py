@@ -7,8 +7,9 @@ refused with Django's own message before anything is read or saved.
 
 from django import forms
 from django.core.validators import RegexValidator
+from django.utils.html import format_html_join
 
-from .models import Change, Comment
+from .models import Change, Comment, Revision
 
 VERSION_KEY = r"\A(pub|rev):[0-9]+\Z"
 
@@ -52,6 +53,103 @@ class CommentForm(forms.Form):
     def __init__(self, *args, change: Change, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = change.comments.all()
+
+
+class ReplyForm(CommentForm):
+    """A reply under one remark: the remark it answers travels with the form."""
+
+    def __init__(self, *args, change: Change, comment: Comment | None = None, **kwargs) -> None:
+        if comment is not None:
+            kwargs.setdefault("initial", {"parent": comment.pk})
+            kwargs.setdefault("auto_id", f"reply-{comment.pk}-%s")
+        super().__init__(*args, change=change, **kwargs)
+        self.fields["body"].label = "Reply"
+        self.fields["body"].widget = forms.TextInput(attrs={"size": 50, "placeholder": "Reply"})
+        self.fields["parent"].widget = forms.HiddenInput()
+
+
+class ConfirmForm(forms.Form):
+    """An action that asks nothing more than the button (claim, unschedule, resolve)."""
+
+
+class SubmitForm(forms.Form):
+    """What the author says when submitting: the public summary and a note to reviewers."""
+
+    summary = forms.CharField(
+        label="Public summary",
+        max_length=300,
+        required=False,
+        help_text="One sentence for readers, shown in the page's list of changes.",
+        widget=forms.TextInput(attrs={"size": 80}),
+    )
+    note = forms.CharField(
+        label="Note to reviewers",
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        required=False,
+    )
+
+
+class DecisionButtons(forms.RadioSelect):
+    """The review decision as one submit button per choice: the button pressed is the answer."""
+
+    classes = {"approve": "button default approve", "request_changes": "button request-changes"}
+
+    def render(self, name, value, attrs=None, renderer=None):
+        return format_html_join(
+            " ",
+            '<button type="submit" name="{}" value="{}" class="{}">{}</button>',
+            (
+                (name, choice, self.classes.get(choice, "button"), text)
+                for choice, text in self.choices
+            ),
+        )
+
+
+class ReviewForm(forms.Form):
+    """A reviewer's decision on exactly the revision shown, named by its content hash."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+    content_hash = forms.CharField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(
+        choices=[("approve", "Approve"), ("request_changes", "Request changes")],
+        widget=DecisionButtons,
+    )
+    comment = forms.CharField(
+        label="Comment for the author",
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 70}),
+        required=False,
+    )
+    full_review = forms.BooleanField(
+        required=False,
+        label="I reviewed the whole page: count this as its medical review",
+    )
+
+    def __init__(self, *args, revision: Revision | None = None, **kwargs) -> None:
+        if revision is not None:
+            kwargs.setdefault(
+                "initial", {"revision": revision.pk, "content_hash": revision.content_hash}
+            )
+        super().__init__(*args, **kwargs)
+        if revision is not None:
+            self.fields["decision"].choices = [
+                ("approve", f"Approve revision {revision.number}"),
+                ("request_changes", "Request changes"),
+            ]
+
+
+class PublishForm(forms.Form):
+    """Which revision to publish now. Checked against the change by the view (404 if not its)."""
+
+    revision = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class ScheduleForm(forms.Form):
+    """Which revision to publish, and when."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+    at = forms.DateTimeField(
+        label="or publish at", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
 
 
 class ReasonForm(forms.Form):

@@ -17,7 +17,8 @@ from django.utils.safestring import SafeString, mark_safe
 from . import workflow
 from .diffing import FieldChange, field_changes, html_diff
 from .models import Change, CurrentPublication, PublishedVersion, Revision
-from .snapshots import MODELS_BY_LABEL, ContentSource, page_snapshot, render_page_body
+from .registry import MODELS_BY_LABEL
+from .snapshots import ContentSource, page_snapshot, render_page_body
 
 
 @dataclass(frozen=True)

@@ -11,28 +11,26 @@ holds to this whatever groups one person is put in (`editorial.workflow`).
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
+from . import registry
+
 WRITER = "Writers"
 PHYSICIAN = "Physician reviewers"
 NURSE = "Oncology nurse reviewers"
 MANAGING_EDITOR = "Managing editors"
 CREDENTIAL_ADMIN = "Credential administrators"
 
-CONTENT_MODELS = {
-    "drugs": [
-        "cancertype",
-        "sideeffectterm",
-        "drug",
-        "drugsideeffect",
-        "page",
-        "drugsection",
-        "moreinformationlink",
-        "pagereference",
-        "editorialteam",
-    ],
-    "references": ["citation"],
-}
+
+def _by_app(models: list) -> dict[str, list[str]]:
+    names: dict[str, list[str]] = {}
+    for model in models:
+        names.setdefault(model._meta.app_label, []).append(model._meta.model_name)
+    return names
+
+
+# The content models (`editorial.registry`), as app label -> model names.
+CONTENT_MODELS = _by_app(registry.CONTENT_MODELS)
 # Rows a page or drug is made of: editing the whole means removing some of them.
-PART_MODELS = {"drugsideeffect", "drugsection", "moreinformationlink", "pagereference"}
+PART_MODELS = {model._meta.model_name for model in registry.PART_MODELS}
 EDITORIAL_MODELS = {
     "editorial": [
         "publication",

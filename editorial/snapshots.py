@@ -34,27 +34,8 @@ from references.formatting import format_citation, format_citation_html
 from references.models import Citation
 
 from .models import CurrentPublication, PublishedVersion
+from .registry import MODELS_BY_LABEL, PARENT_FIELD, label
 
-# Every model a page is built from, parents before the rows that point at them.
-CONTENT_MODELS: list[type[models.Model]] = [
-    CancerType,
-    SideEffectTerm,
-    Citation,
-    EditorialTeam,
-    Drug,
-    DrugSideEffect,
-    Page,
-    DrugSection,
-    MoreInformationLink,
-    PageReference,
-]
-# Rows that are part of another record: editing one edits its parent too.
-PARENT_FIELD = {
-    DrugSideEffect: "drug",
-    DrugSection: "page",
-    MoreInformationLink: "page",
-    PageReference: "page",
-}
 GROUP_ORDER = {group: index for index, group in enumerate(DrugSideEffect.Group.values)}
 
 # The citation fields that are public content: everything an editor fills in.
@@ -65,13 +46,6 @@ CITATION_FIELDS = [
 ]
 
 RecordKey = tuple[str, int]
-
-
-def label(model: type[models.Model] | models.Model) -> str:
-    return model._meta.label_lower
-
-
-MODELS_BY_LABEL = {label(model): model for model in CONTENT_MODELS}
 
 
 class ContentSource:

@@ -13,6 +13,7 @@ from editorial.models import (
     Publication,
     PublishedVersion,
 )
+from editorial.workflow import publishing
 from tests.workflow import approve, edit, publish_through_review, submit
 
 pytestmark = pytest.mark.django_db
@@ -253,7 +254,9 @@ def test_a_publish_the_database_breaks_off_as_a_deadlock_is_refused_not_a_500(
         except psycopg.errors.DeadlockDetected as error:
             raise OperationalError("deadlock detected") from error
 
-    monkeypatch.setattr(workflow, "_check_current", deadlocked)
+    # Patched where it is looked up: revision_publish calls it inside
+    # editorial.workflow.publishing, not through the package.
+    monkeypatch.setattr(publishing, "_check_current", deadlocked)
     with pytest.raises(workflow.PublishConflict, match="Submit the change again"):
         workflow.revision_publish(revision=revision, editor=managing_editor)
     assert not Publication.objects.filter(revision=revision).exists()
@@ -273,6 +276,8 @@ def test_other_database_errors_in_a_publish_are_not_mistaken_for_a_conflict(
     def disk_full(*args, **kwargs):
         raise OperationalError("could not extend file: No space left on device")
 
-    monkeypatch.setattr(workflow, "_check_current", disk_full)
+    # Patched where it is looked up: revision_publish calls it inside
+    # editorial.workflow.publishing, not through the package.
+    monkeypatch.setattr(publishing, "_check_current", disk_full)
     with pytest.raises(OperationalError):
         workflow.revision_publish(revision=revision, editor=managing_editor)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from drugs.models import CancerType, Drug, DrugSection, Page
 from editorial import workflow
 from editorial.models import Change, CurrentPublication, Publication, PublishedVersion, Review
+from editorial.workflow import publishing
 from tests.requirements import skip_unless_required
 from tests.workflow import approve, edit, submit
 
@@ -241,7 +242,7 @@ def test_a_publish_waits_for_one_holding_the_lock_and_is_then_refused(
         nurse,
     )
     holding, release = threading.Event(), threading.Event()
-    real_check = workflow._check_current
+    real_check = publishing._check_current
 
     def hold_the_lock(revision, snapshots):
         real_check(revision, snapshots)
@@ -249,7 +250,9 @@ def test_a_publish_waits_for_one_holding_the_lock_and_is_then_refused(
             holding.set()
             release.wait(timeout=30)
 
-    monkeypatch.setattr(workflow, "_check_current", hold_the_lock)
+    # Patched where it is looked up: revision_publish calls it inside
+    # editorial.workflow.publishing, not through the package.
+    monkeypatch.setattr(publishing, "_check_current", hold_the_lock)
     outcomes: dict[str, tuple[str, Any]] = {}
 
     def run(name, revision, editor):

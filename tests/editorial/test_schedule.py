@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from editorial import workflow
 from editorial.models import AuditEntry, Change, Publication
+from editorial.workflow import publishing
 from tests.workflow import approve, edit, submit
 
 pytestmark = pytest.mark.django_db
@@ -56,8 +57,9 @@ def test_a_scheduled_change_cannot_be_published_twice_by_overlapping_publishers(
     scheduled, managing_editor
 ):
     revision = scheduled.current_revision()
-    # The other publisher has claimed it (its transaction moved the state) first.
-    assert workflow._claim_for_publishing(scheduled, (Change.State.SCHEDULED,))
+    # The other publisher has claimed it (its transaction moved the state) first. The
+    # compare-and-set is private to the publishing module, so it is called from there.
+    assert publishing._claim_for_publishing(scheduled, (Change.State.SCHEDULED,))
     with pytest.raises(workflow.InvalidTransition):
         workflow.revision_publish(revision=revision, editor=managing_editor)
     assert not Publication.objects.filter(revision=revision).exists()

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from drugs.models import Drug, DrugSideEffect, EditorialTeam, SideEffectTerm
 from editorial import workflow
 from editorial.models import AuditEntry, Change, CurrentPublication
-from editorial.snapshots import CONTENT_MODELS
+from editorial.registry import CONTENT_MODELS
 from tests.workflow import edit, publish_through_review, remove, submit
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,197 @@
+"""Edits go into changes: which change an edit joins, who holds a record, taking one over.
+
+A record belongs to at most one open change. Another person's edit of a held record is
+refused, saying who holds it and since when, until a managing editor takes it over.
+Also here: the records a change owns and the pages it alters. Depends on `transitions`.
+"""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from ..models import (
+    AuditEntry,
+    Change,
+    ChangeRecord,
+    CurrentPublication,
+    PublishedVersion,
+)
+from ..registry import MODELS_BY_LABEL, PARENT_FIELD, label
+from ..snapshots import RecordKey
+from .transitions import (
+    TAKE_OVER_PERMISSION,
+    Action,
+    InvalidTransition,
+    RecordHeld,
+    State,
+    _audit,
+    _holds,
+    _transition,
+    _when,
+    display_name,
+)
+
+
+def record_key(instance: models.Model) -> RecordKey:
+    return (label(instance), instance.pk)
+
+
+def holding_record(key: RecordKey) -> ChangeRecord | None:
+    """The open change's claim on a record, if any."""
+    name, pk = key
+    return (
+        ChangeRecord.objects.select_related("change__author")
+        .filter(model=name, object_id=pk, released_at__isnull=True)
+        .first()
+    )
+
+
+def record_check_editable(*, user: AbstractBaseUser, key: RecordKey) -> None:
+    """Refuse, saying who holds it, an edit of a record in another person's open change."""
+    claim = holding_record(key)
+    if claim and claim.change.author_id != user.pk:
+        change = claim.change
+        raise RecordHeld(
+            f"This record is in change {change.pk} by {display_name(change.author)} "
+            f"since {_when(claim.claimed_at)}. Ask them, or a managing editor, to release it."
+        )
+
+
+def change_for_edit(*, user: AbstractBaseUser, key: RecordKey | None) -> Change:
+    """The change an edit goes into: the one holding the record, else the user's draft.
+
+    A person's edits of records nobody holds join their newest draft change; if they
+    have none, a new change is opened for them.
+    """
+    if key is not None:
+        record_check_editable(user=user, key=key)
+        claim = holding_record(key)
+        if claim:
+            return claim.change
+    draft = Change.objects.filter(author=user, state=State.DRAFT, kind=Change.Kind.EDIT).first()
+    return draft or Change.objects.create(
+        title=f"Edits by {display_name(user)}", author=user, kind=Change.Kind.EDIT
+    )
+
+
+@transaction.atomic
+def record_edit(
+    *, user: AbstractBaseUser, instance: models.Model, change: Change | None = None
+) -> Change:
+    """Put an edited (or deleted) record into its change, which returns to draft.
+
+    Call it in the same transaction as the save. The change must be the author's own:
+    editing a submitted change sends it back to draft, since its revision no longer
+    matches its records and any approval of it no longer counts.
+    """
+    key = record_key(instance)
+    model = type(instance)
+    if not user.has_perm(f"{model._meta.app_label}.change_{model._meta.model_name}"):
+        raise PermissionDenied("You may not edit this record.")
+    change = change or change_for_edit(user=user, key=key)
+    change = Change.objects.select_for_update().get(pk=change.pk)
+    record_check_editable(user=user, key=key)
+    state = _transition(change, Action.EDIT, user)
+    if not ChangeRecord.objects.filter(
+        change=change, model=key[0], object_id=key[1], released_at__isnull=True
+    ).exists():
+        ChangeRecord.objects.create(change=change, model=key[0], object_id=key[1], claimed_by=user)
+    change.editors.add(user)
+    if state != change.state:
+        _audit(
+            AuditEntry.Action.EDIT,
+            user,
+            change=change,
+            comment=f"Edited after submission: back to draft from {change.get_state_display().lower()}.",
+        )
+        change.state = state
+        change.scheduled_at = None
+        change.save(update_fields=["state", "scheduled_at"])
+    return change
+
+
+@transaction.atomic
+def record_take_over(*, key: RecordKey, editor: AbstractBaseUser, comment: str = "") -> Change:
+    """A managing editor moves a held record, with its working state, into their own change."""
+    if not _holds(editor, TAKE_OVER_PERMISSION):
+        raise PermissionDenied("Only a managing editor may take over a record.")
+    claim = holding_record(key)
+    if claim is None:
+        raise InvalidTransition("Nobody holds this record: edit it directly.")
+    old = Change.objects.select_for_update().get(pk=claim.change_id)
+    if old.author_id == editor.pk:
+        raise InvalidTransition("You already hold this record.")
+    claim.released_at = timezone.now()
+    claim.save(update_fields=["released_at"])
+    if old.state != State.DRAFT:
+        old.state = State.DRAFT
+        old.scheduled_at = None
+        old.save(update_fields=["state", "scheduled_at"])
+    change = change_for_edit(user=editor, key=None)
+    ChangeRecord.objects.create(change=change, model=key[0], object_id=key[1], claimed_by=editor)
+    # The record's working state carries its former editors' work: they may not review it.
+    change.editors.add(editor, old.author, *old.editors.all())
+    _audit(
+        AuditEntry.Action.TAKE_OVER,
+        editor,
+        change=change,
+        comment=(
+            f"Took {key[0]} {key[1]} over from change {old.pk} by {display_name(old.author)}. {comment}"
+        ).strip(),
+    )
+    return change
+
+
+def owned_keys(change: Change) -> set[RecordKey]:
+    return set(change.records.filter(released_at__isnull=True).values_list("model", "object_id"))
+
+
+def _parent_keys(keys: set[RecordKey]) -> set[RecordKey]:
+    """The records that the owned part-rows belong to, now and as published."""
+    parents: set[RecordKey] = set()
+    for model, field in PARENT_FIELD.items():
+        pks = [pk for name, pk in keys if name == label(model)]
+        if not pks:
+            continue
+        parent = label(model._meta.get_field(field).related_model)
+        column = f"{field}_id"
+        current = model.objects.filter(pk__in=pks).values_list(column, flat=True)
+        published = model.history.filter(
+            id__in=pks,
+            history_id__in=PublishedVersion.objects.filter(model=label(model)).values("history_id"),
+        ).values_list(column, flat=True)
+        parents |= {(parent, pk) for pk in [*current, *published]}
+    return parents
+
+
+def _live_pages_showing(keys: set[RecordKey]) -> set[int]:
+    """The live pages whose publication shows any of these records or their parents."""
+    touched = keys | _parent_keys(keys)
+    return {
+        current.page_id
+        for current in CurrentPublication.objects.live().select_related("publication")
+        if any((row["model"], row["pk"]) in touched for row in current.publication.manifest)
+    }
+
+
+def pages_altered(change: Change, keys: set[RecordKey]) -> list[int]:
+    """Every page a change alters: its own pages, and every live page showing its records."""
+    pages = {pk for name, pk in keys if name == "drugs.page"}
+    if change.page_id:
+        pages.add(change.page_id)
+    return sorted(pages | _live_pages_showing(keys))
+
+
+def _latest_history_ids(keys: set[RecordKey]) -> dict[RecordKey, int]:
+    latest: dict[RecordKey, int] = {}
+    for name in {name for name, _ in keys}:
+        model = MODELS_BY_LABEL[name]
+        pks = [pk for owner, pk in keys if owner == name]
+        existing = set(model.objects.filter(pk__in=pks).values_list("pk", flat=True))
+        for row in (
+            model.history.filter(id__in=existing).values("id").annotate(latest=Max("history_id"))
+        ):
+            latest[(name, row["id"])] = row["latest"]
+    return latest

@@ -1,0 +1,584 @@
+"""Publishing, scheduling, unpublishing, withdrawing and reverting; the dates readers see.
+
+Publishing writes a revision's frozen snapshots in one transaction, holding the
+publishing lock from the staleness check to the commit. It needs the policy's approvals
+from credentials current now and refuses a revision built on a publication or record
+that has moved on, so it never rolls back anyone else's published edits; a deadlock is
+refused the same way. Last Revised moves only with the content's hash; Last medically
+reviewed only with an attested full review. Depends on `transitions`, `editing` and
+`review`.
+"""
+
+import datetime
+import functools
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+from django.db import OperationalError, models, transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
+
+from config.history import delete_with_history, save_with_history
+from drugs.models import Page
+
+from .. import dates
+from ..models import (
+    AuditEntry,
+    Change,
+    CurrentPublication,
+    Publication,
+    PublishedVersion,
+    PublishingLock,
+    ReviewPolicy,
+    Revision,
+    RevisionPage,
+)
+from ..registry import CONTENT_MODELS, MODELS_BY_LABEL, PARENT_FIELD, label
+from ..signals import page_published, page_unpublished, send_on_commit
+from ..snapshots import RecordKey, publication_index
+from ..structured_data import json_ld_text, page_data
+from .editing import (
+    _latest_history_ids,
+    _live_pages_showing,
+    change_for_edit,
+    holding_record,
+    owned_keys,
+    record_check_editable,
+    record_edit,
+)
+from .review import _freeze, policy_progress, policy_shortfall
+from .transitions import (
+    Action,
+    AlreadyPublished,
+    InvalidTransition,
+    PublishConflict,
+    State,
+    _audit,
+    _transition,
+    _when,
+    display_name,
+    is_managing_editor,
+    publisher_refusal,
+)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+# Deadlock detected, serialization failure: the database chose this transaction to undo.
+CONFLICT_SQLSTATES = {"40P01", "40001"}
+
+
+def _conflict_refused(function: Callable[P, R]) -> Callable[P, R]:
+    """A publish the database aborted as a conflict is refused like a stale one, not a 500."""
+
+    @functools.wraps(function)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return function(*args, **kwargs)
+        except OperationalError as error:
+            if getattr(error.__cause__, "sqlstate", None) not in CONFLICT_SQLSTATES:
+                raise
+            raise PublishConflict(
+                "Another publish ran at the same moment and this one was stopped; nothing of "
+                "it was published. Submit the change again so that reviewers approve it on "
+                "top of what is public now."
+            ) from error
+
+    return wrapper
+
+
+def _check_current(revision: Revision, snapshots: list[RevisionPage]) -> None:
+    """Refuse a revision built on publications or records that have moved on since."""
+    change = revision.change
+    frozen = {(r["model"], r["pk"]): r["history_id"] for r in revision.records}
+    if owned_keys(change) != set(frozen) or _latest_history_ids(set(frozen)) != {
+        key: history_id for key, history_id in frozen.items() if history_id is not None
+    }:
+        raise InvalidTransition(
+            f"Change {change.pk} was edited after revision {revision.number}: submit it again."
+        )
+    # A page that went live since the revision was made, showing a record this change
+    # edits, would keep the old version while the record's published version moved on.
+    unseen = _live_pages_showing(set(frozen)) - {snapshot.page_id for snapshot in snapshots}
+    if unseen:
+        titles = ", ".join(
+            f"“{current.publication.title}”"
+            for current in CurrentPublication.objects.filter(page_id__in=unseen)
+            .select_related("publication")
+            .order_by("page_id")
+        )
+        raise InvalidTransition(
+            f"{titles} went live after revision {revision.number} was made and shows a record "
+            "this change edits. Submit the change again so that reviewers see that page too."
+        )
+    for snapshot in snapshots:
+        current = CurrentPublication.objects.filter(page_id=snapshot.page_id).first()
+        current_id = current.publication_id if current else None
+        if current_id != snapshot.base_publication_id:
+            raise InvalidTransition(
+                f"“{snapshot.content['title']}” was published or unpublished by another change "
+                f"after revision {revision.number} was made. Submit the change again so that "
+                "reviewers approve it on top of what is public now."
+            )
+        holder = (
+            CurrentPublication.objects.filter(slug=snapshot.content["slug"])
+            .exclude(page_id=snapshot.page_id)
+            .select_related("publication")
+            .first()
+        )
+        if holder is not None:
+            raise InvalidTransition(
+                f"Readers still find “{holder.publication.title}” at the address "
+                f"“{snapshot.content['slug']}”. Publish that page's new address, or unpublish "
+                "it, before publishing another page there."
+            )
+        models_shown = {row["model"] for row in snapshot.manifest}
+        published = {
+            (name, pk): history_id
+            for name, pk, history_id in PublishedVersion.objects.filter(
+                model__in=models_shown
+            ).values_list("model", "object_id", "history_id")
+        }
+        for row in snapshot.manifest:
+            key = (row["model"], row["pk"])
+            if key not in frozen and published.get(key) != row["history_id"]:
+                raise InvalidTransition(
+                    f"“{snapshot.content['title']}” shows a record that another change published "
+                    f"after revision {revision.number} was made. Submit the change again."
+                )
+
+
+def _page_dates(
+    snapshot: RevisionPage,
+    base: Publication | None,
+    today: datetime.date,
+    full_review_day: datetime.date | None,
+    reviewed_by: list[str],
+    interval: int,
+) -> dict[str, Any]:
+    """The dates a new publication shows, each moved only by what justifies it.
+
+    Last Revised moves when the content changed. Last medically reviewed, its
+    reviewers and Next review due move only with a full review attested in this
+    publication's revision; otherwise they are the base publication's, which got them
+    the same way. No attested review on record: no review date, and due now.
+    """
+    revised = dates.last_revised(
+        new_hash=snapshot.content_hash,
+        base_hash=base.content_hash if base else None,
+        base_last_revised=base.last_revised if base else None,
+        today=today,
+    )
+    if full_review_day:
+        reviewed, by = full_review_day, reviewed_by
+    else:
+        reviewed, by = (base.last_reviewed, base.reviewed_by) if base else (None, [])
+    return {
+        "last_revised": revised,
+        "last_reviewed": reviewed,
+        "reviewed_by": by,
+        "review_attested": full_review_day is not None,
+        "next_review_due": dates.next_review_due(last_reviewed=reviewed, interval_months=interval),
+    }
+
+
+def _write_publications(
+    *,
+    revision: Revision,
+    editor: AbstractBaseUser,
+    origin: str,
+    last_revised: datetime.date | None = None,
+) -> list[Publication]:
+    """Write the revision's frozen snapshots as the pages' new publications.
+
+    Holds the publishing lock from before the staleness check until the transaction
+    ends: two publishes never both pass the check on the same state, and publication
+    times follow the order in which they became public.
+    """
+    PublishingLock.acquire()
+    now = timezone.now()
+    today = timezone.localdate(now)
+    snapshots = list(revision.pages.select_related("base_publication"))
+    _check_current(revision, snapshots)
+    interval = ReviewPolicy.active().review_interval_months
+    full_day, reviewed_by = None, []
+    if (
+        origin == Publication.Origin.REVIEWED
+        and len(snapshots) == 1
+        and not policy_shortfall(revision, full_review=True)
+    ):
+        attesting = [r for p in policy_progress(revision, full_review=True) for r in p.approvals]
+        full_day = timezone.localdate(max(r.created_at for r in attesting))
+        reviewed_by = sorted({r.credential for r in attesting})
+    publications = []
+    for snapshot in snapshots:
+        page_dates = _page_dates(
+            snapshot, snapshot.base_publication, today, full_day, reviewed_by, interval
+        )
+        if last_revised is not None:
+            page_dates["last_revised"] = last_revised
+        publication = Publication.objects.create(
+            page_id=snapshot.page_id,
+            revision=revision,
+            **publication_index(snapshot.content),
+            content=snapshot.content,
+            html=snapshot.html,
+            json_ld=json_ld_text(page_data(snapshot.content, **dates_shown(page_dates))),
+            content_hash=snapshot.content_hash,
+            manifest=snapshot.manifest,
+            summary=revision.summary,
+            origin=origin,
+            published_at=now,
+            published_by=editor,
+            **page_dates,
+        )
+        CurrentPublication.objects.update_or_create(
+            page_id=snapshot.page_id,
+            defaults={"publication": publication, "slug": publication.slug, "since": now},
+        )
+        publications.append(publication)
+    for row in revision.records:
+        if row["history_id"] is None:
+            PublishedVersion.objects.filter(model=row["model"], object_id=row["pk"]).delete()
+        else:
+            PublishedVersion.objects.update_or_create(
+                model=row["model"], object_id=row["pk"], defaults={"history_id": row["history_id"]}
+            )
+    revision.change.records.filter(released_at__isnull=True).update(released_at=now)
+    send_on_commit(page_published, sender=Publication, publications=publications)
+    return publications
+
+
+def dates_shown(page_dates: dict[str, Any]) -> dict[str, Any]:
+    return {name: page_dates[name] for name in ("last_revised", "last_reviewed", "reviewed_by")}
+
+
+def _claim_for_publishing(change: Change, from_states: tuple[str, ...]) -> bool:
+    # Compare-and-set: of two overlapping publishers, exactly one moves the state.
+    return bool(
+        Change.objects.filter(pk=change.pk, state__in=from_states).update(state=State.PUBLISHED)
+    )
+
+
+@_conflict_refused
+@transaction.atomic
+def revision_publish(*, revision: Revision, editor: AbstractBaseUser) -> list[Publication]:
+    """Publish exactly this approved revision, now, in one transaction.
+
+    Refuses without the policy's approvals (checked against credentials current now),
+    and refuses a revision that is not its change's latest or whose base publication
+    is no longer current. On any failure every previous publication stays current.
+    """
+    change = Change.objects.get(pk=revision.change_id)
+    _transition(change, Action.PUBLISH, editor)
+    current = change.current_revision()
+    if current is None or current.pk != revision.pk:
+        raise InvalidTransition(f"Revision {revision.number} is not change {change.pk}'s latest.")
+    shortfall = policy_shortfall(revision)
+    if shortfall:
+        raise InvalidTransition(
+            f"Change {change.pk} cannot be published yet: it needs {shortfall}."
+        )
+    if not _claim_for_publishing(change, (State.APPROVED, State.SCHEDULED)):
+        raise AlreadyPublished(f"Change {change.pk} has just been published or changed.")
+    publications = _write_publications(
+        revision=revision, editor=editor, origin=Publication.Origin.REVIEWED
+    )
+    for publication in publications:
+        _audit(
+            AuditEntry.Action.PUBLISH,
+            editor,
+            change=change,
+            revision=revision,
+            page_id=publication.page_id,
+            publication=publication,
+        )
+    return publications
+
+
+@_conflict_refused
+@transaction.atomic
+def change_import_publish(
+    *, change: Change, editor: AbstractBaseUser, last_revised: datetime.date, comment: str
+) -> list[Publication]:
+    """Publish content approved before this system existed, without review, and say so.
+
+    The one exception to review-gated publishing, used by the seed import alone. It
+    refuses any page that has ever been published, so it can never replace content
+    that went through review here.
+    """
+    change = Change.objects.select_for_update().get(pk=change.pk)
+    if change.kind != Change.Kind.IMPORT or change.state != State.DRAFT:
+        raise InvalidTransition("Only a new import can be published without review.")
+    revision = _freeze(change, editor, comment, "")
+    for snapshot in revision.pages.all():
+        if CurrentPublication.objects.filter(page_id=snapshot.page_id).exists():
+            raise InvalidTransition(
+                f"“{snapshot.content['title']}” is already published; an import cannot replace it."
+            )
+    change.state = State.PUBLISHED
+    change.save(update_fields=["state"])
+    publications = _write_publications(
+        revision=revision,
+        editor=editor,
+        origin=Publication.Origin.IMPORTED,
+        last_revised=last_revised,
+    )
+    for publication in publications:
+        _audit(
+            AuditEntry.Action.IMPORT,
+            editor,
+            change=change,
+            revision=revision,
+            page_id=publication.page_id,
+            publication=publication,
+            comment=comment,
+        )
+    return publications
+
+
+@transaction.atomic
+def revision_schedule(
+    *, revision: Revision, editor: AbstractBaseUser, at: datetime.datetime
+) -> Change:
+    """Set an approved revision to be published at `at` by `publish_scheduled`."""
+    change = Change.objects.select_for_update().get(pk=revision.change_id)
+    state = _transition(change, Action.SCHEDULE, editor)
+    if at <= timezone.now():
+        raise InvalidTransition("Choose a time in the future, or publish now.")
+    if change.current_revision().pk != revision.pk:
+        raise InvalidTransition(f"Revision {revision.number} is not change {change.pk}'s latest.")
+    change.state, change.scheduled_at, change.scheduled_by = state, at, editor
+    change.save(update_fields=["state", "scheduled_at", "scheduled_by"])
+    _audit(
+        AuditEntry.Action.SCHEDULE,
+        editor,
+        change=change,
+        revision=revision,
+        comment=f"For {_when(at)}",
+    )
+    return change
+
+
+@transaction.atomic
+def change_unschedule(*, change: Change, editor: AbstractBaseUser) -> Change:
+    change = Change.objects.select_for_update().get(pk=change.pk)
+    change.state = _transition(change, Action.UNSCHEDULE, editor)
+    change.scheduled_at = None
+    change.save(update_fields=["state", "scheduled_at"])
+    _audit(AuditEntry.Action.UNSCHEDULE, editor, change=change)
+    return change
+
+
+def publish_due(*, now: datetime.datetime | None = None) -> list[tuple[Change, str]]:
+    """Publish every scheduled change that is due; what happened to each, in words.
+
+    At run time the approvals and credentials are checked again: a change that no
+    longer meets the policy, or has gone stale, is not published and returns to review.
+    Safe to run from overlapping cron jobs: each change is published once.
+    """
+    now = now or timezone.now()
+    outcomes = []
+    due = Change.objects.filter(state=State.SCHEDULED, scheduled_at__lte=now).order_by(
+        "scheduled_at"
+    )
+    for change in due:
+        try:
+            with transaction.atomic():
+                revision = change.current_revision()
+                editor = change.scheduled_by
+                refusal = publisher_refusal(editor, change)
+                if refusal:
+                    raise InvalidTransition(
+                        f"{display_name(editor)}, who scheduled it, may not publish it: {refusal}"
+                    )
+                revision_publish(revision=revision, editor=editor)
+            outcomes.append((change, "published"))
+        except InvalidTransition as refusal:
+            if Change.objects.filter(pk=change.pk, state=State.PUBLISHED).exists():
+                outcomes.append((change, "already published by another run"))
+                continue
+            with transaction.atomic():
+                if Change.objects.filter(pk=change.pk, state=State.SCHEDULED).update(
+                    state=State.IN_REVIEW, scheduled_at=None
+                ):
+                    _audit(
+                        AuditEntry.Action.SCHEDULE_FAILED,
+                        change.scheduled_by,
+                        change=change,
+                        revision=change.current_revision(),
+                        comment=str(refusal),
+                    )
+            outcomes.append((change, f"not published: {refusal}"))
+    return outcomes
+
+
+@transaction.atomic
+def page_unpublish(
+    *, page: Page, editor: AbstractBaseUser, comment: str = ""
+) -> CurrentPublication:
+    """Take a page off the public site; every publication of it stays in the history."""
+    if not is_managing_editor(editor):
+        raise PermissionDenied("Only a managing editor may unpublish a page.")
+    PublishingLock.acquire()
+    current = CurrentPublication.objects.select_for_update().filter(page=page).first()
+    if current is None or current.publication_id is None:
+        raise InvalidTransition(f"“{page}” is not published.")
+    previous = current.publication
+    current.publication, current.slug, current.since = None, None, timezone.now()
+    current.save(update_fields=["publication", "slug", "since"])
+    send_on_commit(page_unpublished, sender=Publication, page=page, publication=previous)
+    _audit(AuditEntry.Action.UNPUBLISH, editor, page=page, publication=previous, comment=comment)
+    return current
+
+
+# --- Withdrawing and reverting -----------------------------------------------------------
+
+
+def _write_version(name: str, history_id: int, user: AbstractBaseUser, reason: str) -> models.Model:
+    """Make a record's working row that historical version again (re-creating it if deleted)."""
+    model = MODELS_BY_LABEL[name]
+    instance = model.history.get(history_id=history_id).instance
+    # Update the row if it exists; a default primary key would otherwise force an insert.
+    instance._state.adding = not model.objects.filter(pk=instance.pk).exists()
+    return save_with_history(instance, user=user, reason=reason)
+
+
+def _restore(keys: list[RecordKey], user: AbstractBaseUser, reason: str) -> None:
+    """Set each record's working row back to its published version; delete unpublished ones."""
+    published = {
+        (row.model, row.object_id): row.history_id
+        for row in PublishedVersion.objects.filter(object_id__in=[pk for _, pk in keys])
+    }
+    order = {label(model): index for index, model in enumerate(CONTENT_MODELS)}
+    ordered = sorted(keys, key=lambda key: order[key[0]])
+    for name, pk in ordered:  # parents first, so restored rows have their parents
+        history_id = published.get((name, pk))
+        if history_id is not None:
+            _write_version(name, history_id, user, reason)
+    for name, pk in reversed(ordered):  # parts first, so nothing still points at them
+        if (name, pk) not in published:
+            row = MODELS_BY_LABEL[name].objects.filter(pk=pk).first()
+            if row is not None:
+                try:
+                    delete_with_history(row, user=user, reason=reason)
+                except ProtectedError as error:
+                    raise InvalidTransition(
+                        f"{row._meta.verbose_name} “{row}” is now used elsewhere; it cannot be removed."
+                    ) from error
+
+
+@transaction.atomic
+def change_withdraw(*, change: Change, user: AbstractBaseUser, comment: str = "") -> Change:
+    """Abandon a change: its records return to what is published and are released."""
+    change = Change.objects.select_for_update().get(pk=change.pk)
+    state = _transition(change, Action.WITHDRAW, user)
+    keys = sorted(owned_keys(change))
+    _restore(keys, user, f"Change {change.pk} withdrawn: restored the published version")
+    change.records.filter(released_at__isnull=True).update(released_at=timezone.now())
+    change.state, change.scheduled_at = state, None
+    change.save(update_fields=["state", "scheduled_at"])
+    _audit(AuditEntry.Action.WITHDRAW, user, change=change, comment=comment)
+    return change
+
+
+def _differs(name: str, pk: int, history_id: int) -> bool:
+    """Whether a record's working row is not that historical version (or is gone)."""
+    model = MODELS_BY_LABEL[name]
+    row = model.objects.filter(pk=pk).first()
+    if row is None:
+        return True
+    version = model.history.get(history_id=history_id).instance
+    fields = [f for f in model._meta.concrete_fields if not getattr(f, "auto_now", False)]
+    return any(getattr(row, f.attname) != getattr(version, f.attname) for f in fields)
+
+
+@transaction.atomic
+def publication_revert(*, publication: Publication, editor: AbstractBaseUser) -> Change:
+    """Bring a page's records back to an older publication, as a new draft for review.
+
+    Only the records whose working state differs from what that publication showed
+    go into the draft (and are held from other writers); the rest are left alone.
+    Nothing is published: the draft goes through review like any other change.
+    """
+    pinned = {(row["model"], row["pk"]): row["history_id"] for row in publication.manifest}
+    # Parts of the page or its drugs that the old publication did not show are removed.
+    drug_ids = [pk for name, pk in pinned if name == "drugs.drug"]
+    extra: list[RecordKey] = []
+    for model in PARENT_FIELD:
+        parent_ids = drug_ids if PARENT_FIELD[model] == "drug" else [publication.page_id]
+        for pk in model.objects.filter(**{f"{PARENT_FIELD[model]}_id__in": parent_ids}).values_list(
+            "pk", flat=True
+        ):
+            if (label(model), pk) not in pinned:
+                extra.append((label(model), pk))
+    differing = [key for key, history_id in pinned.items() if _differs(*key, history_id)]
+    if not differing and not extra:
+        raise InvalidTransition(
+            f"The page already shows what it showed on {_when(publication.published_at)}: "
+            "there is nothing to revert."
+        )
+    for key in [*differing, *extra]:
+        record_check_editable(user=editor, key=key)
+    held = next(
+        (claim.change for key in [*differing, *extra] if (claim := holding_record(key))), None
+    )
+    change = held or change_for_edit(user=editor, key=None)
+    reason = f"Reverted to the publication of {_when(publication.published_at)}"
+    order = {label(model): index for index, model in enumerate(CONTENT_MODELS)}
+    for name, pk in sorted(differing, key=lambda key: order[key[0]]):
+        instance = _write_version(name, pinned[(name, pk)], editor, reason)
+        record_edit(user=editor, instance=instance, change=change)
+    for name, pk in reversed(sorted(extra, key=lambda key: order[key[0]])):
+        row = MODELS_BY_LABEL[name].objects.get(pk=pk)
+        record_edit(user=editor, instance=row, change=change)
+        delete_with_history(row, user=editor, reason=reason)
+    _audit(
+        AuditEntry.Action.REVERT,
+        editor,
+        change=change,
+        page_id=publication.page_id,
+        publication=publication,
+        comment=reason,
+    )
+    return change
+
+
+# --- Reading the record of what was public -----------------------------------------------
+
+
+def overdue_pages(*, today: datetime.date | None = None) -> models.QuerySet:
+    """Live pages whose full medical review is due: never reviewed first, then most overdue.
+
+    A page with no attested full review on record is due until one is attested.
+    """
+    today = today or timezone.localdate()
+    return (
+        CurrentPublication.objects.live()
+        .filter(
+            models.Q(publication__next_review_due__isnull=True)
+            | models.Q(publication__next_review_due__lte=today)
+        )
+        .select_related("publication", "page")
+        .order_by(models.F("publication__next_review_due").asc(nulls_first=True), "page_id")
+    )
+
+
+def public_view_at(*, page: Page, moment: datetime.datetime) -> Publication | None:
+    """The publication the public read for `page` at `moment`; None if nothing was public."""
+    publication = (
+        Publication.objects.filter(page=page, published_at__lte=moment)
+        .order_by("-published_at", "-pk")
+        .first()
+    )
+    if publication is None:
+        return None
+    unpublished = AuditEntry.objects.filter(
+        action=AuditEntry.Action.UNPUBLISH,
+        page=page,
+        at__gt=publication.published_at,
+        at__lte=moment,
+    ).exists()
+    return None if unpublished else publication

@@ -1,0 +1,372 @@
+"""Submitting a change for review, and the review itself.
+
+Submitting freezes a revision: a snapshot of every page the change alters, its own edits
+on top of the published state of everything else. Reviewers approve or send back that
+exact revision (named by its content hash); nobody reviews a change they edited. The
+active policy (never less than one physician and one oncology nurse) says how many
+approvals count, from credentials current now. Depends on `transitions` and `editing`.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from config.history import save_with_history
+from drugs.models import Page
+
+from .. import notifications
+from ..models import (
+    AuditEntry,
+    Change,
+    Comment,
+    CredentialKind,
+    CurrentPublication,
+    Review,
+    ReviewClaim,
+    ReviewPolicy,
+    Revision,
+    RevisionPage,
+)
+from ..snapshots import (
+    ContentSource,
+    content_hash,
+    page_snapshot,
+    render_page_body,
+)
+from .editing import _latest_history_ids, owned_keys, pages_altered
+from .transitions import (
+    PUBLISH_PERMISSION,
+    Action,
+    InvalidTransition,
+    State,
+    _audit,
+    _transition,
+    is_managing_editor,
+    may_view_drafts,
+    next_state,
+    reviewer_refusal,
+)
+
+# The floor under any review policy (docs/architecture.md, invariant 3).
+MINIMUM_APPROVALS = {CredentialKind.PHYSICIAN: 1, CredentialKind.ONCOLOGY_NURSE: 1}
+
+
+def _freeze(change: Change, user: AbstractBaseUser, note: str, summary: str) -> Revision:
+    keys = owned_keys(change)
+    latest = _latest_history_ids(keys)
+    records = sorted(
+        ({"model": name, "pk": pk, "history_id": latest.get((name, pk))} for name, pk in keys),
+        key=lambda row: (row["model"], row["pk"]),
+    )
+    snapshots = []
+    for page_id in pages_altered(change, keys):
+        source = ContentSource(keys)
+        content = page_snapshot(source, page_id)
+        if content is None:
+            continue
+        current = CurrentPublication.objects.filter(page_id=page_id).first()
+        snapshots.append(
+            {
+                "page_id": page_id,
+                "base_publication_id": current.publication_id if current else None,
+                "content": content,
+                "html": render_page_body(content),
+                "content_hash": content_hash(content),
+                "manifest": source.manifest(),
+            }
+        )
+    fingerprint = content_hash(
+        {
+            "pages": [
+                [s["page_id"], s["content_hash"], s["base_publication_id"]] for s in snapshots
+            ],
+            "records": records,
+        }
+    )
+    number = (change.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
+    revision = Revision.objects.create(
+        change=change,
+        number=number,
+        created_by=user,
+        note=note,
+        summary=summary,
+        content_hash=fingerprint,
+        records=records,
+    )
+    for snapshot in snapshots:
+        RevisionPage.objects.create(
+            revision=revision,
+            page_id=snapshot["page_id"],
+            base_publication_id=snapshot["base_publication_id"],
+            content=snapshot["content"],
+            html=snapshot["html"],
+            content_hash=snapshot["content_hash"],
+            manifest=snapshot["manifest"],
+        )
+    return revision
+
+
+@transaction.atomic
+def change_submit(
+    *, change: Change, user: AbstractBaseUser, note: str = "", summary: str = ""
+) -> Revision:
+    """Freeze the change into a new revision and ask for review."""
+    change = Change.objects.select_for_update().get(pk=change.pk)
+    state = _transition(change, Action.SUBMIT, user)
+    if change.kind == Change.Kind.EDIT and not owned_keys(change):
+        raise InvalidTransition(f"Change {change.pk} has no edits to submit.")
+    if change.kind == Change.Kind.EDIT and not summary.strip():
+        raise InvalidTransition("Write a short public summary of the change for readers.")
+    revision = _freeze(change, user, note.strip(), summary.strip())
+    change.state = state
+    change.save(update_fields=["state"])
+    change.review_claims.all().delete()  # a new revision is a new review
+    _audit(AuditEntry.Action.SUBMIT, user, change=change, revision=revision, comment=note)
+    notifications.notify_submitted(revision=revision)
+    return revision
+
+
+@transaction.atomic
+def page_sign_off_start(*, page: Page, user: AbstractBaseUser, note: str = "") -> Revision:
+    """Ask the policy's reviewers to review a published page whole, unchanged.
+
+    Their full-review approvals, once published, move Last medically reviewed and
+    Next review due; the content, its hash and Last Revised stay as they are.
+    """
+    if not user.has_perm(PUBLISH_PERMISSION) and not user.has_perm("drugs.change_page"):
+        raise PermissionDenied("You may not start a medical review.")
+    if not CurrentPublication.objects.live().filter(page=page).exists():
+        raise InvalidTransition(f"“{page}” is not published: there is nothing to sign off.")
+    change = Change.objects.create(
+        title=f"Periodic medical review: {page.title}",
+        kind=Change.Kind.SIGN_OFF,
+        author=user,
+        page=page,
+    )
+    _audit(AuditEntry.Action.SIGN_OFF, user, change=change, page=page, comment=note)
+    return change_submit(change=change, user=user, note=note, summary="")
+
+
+def _check_reviewable(
+    revision: Revision, reviewer: AbstractBaseUser, shown_hash: str, action: str
+) -> Change:
+    change = Change.objects.select_for_update().get(pk=revision.change_id)
+    next_state(change, action)
+    refusal = reviewer_refusal(reviewer, change)
+    if refusal:
+        raise PermissionDenied(refusal)
+    current = change.current_revision()
+    if current is None or current.pk != revision.pk or shown_hash != revision.content_hash:
+        raise InvalidTransition(
+            "This change has moved on since you opened it: review its latest revision."
+        )
+    if revision.reviews.filter(reviewer=reviewer).exists():
+        raise InvalidTransition("You have already reviewed this revision.")
+    return change
+
+
+def _review(
+    revision: Revision, reviewer: AbstractBaseUser, decision: str, comment: str, full: bool
+) -> Review:
+    profile = reviewer.reviewer_profile
+    return Review.objects.create(
+        revision=revision,
+        reviewer=reviewer,
+        decision=decision,
+        comment=comment,
+        is_full_review=full,
+        credential=profile.credential,
+        credential_kind=profile.kind,
+    )
+
+
+@transaction.atomic
+def revision_approve(
+    *,
+    revision: Revision,
+    reviewer: AbstractBaseUser,
+    content_hash: str,
+    comment: str = "",
+    full_review: bool = False,
+) -> Review:
+    """Approve exactly the revision the reviewer was shown (named by its content hash).
+
+    `full_review` attests the reviewer reviewed the whole page; it is only possible on
+    a revision that alters one page, and a periodic sign-off is always one.
+    """
+    change = _check_reviewable(revision, reviewer, content_hash, Action.APPROVE)
+    if change.kind == Change.Kind.SIGN_OFF:
+        full_review = True
+    if full_review and revision.pages.count() != 1:
+        raise InvalidTransition(
+            "A full medical review covers one page; this change alters "
+            f"{revision.pages.count()}. Approve it without marking a full review."
+        )
+    review = _review(revision, reviewer, Review.Decision.APPROVE, comment, full_review)
+    change.review_claims.filter(reviewer=reviewer).delete()
+    _audit(AuditEntry.Action.APPROVE, reviewer, change=change, revision=revision, comment=comment)
+    notifications.notify_reviewed(review=review)
+    if change.state == State.IN_REVIEW and not policy_shortfall(revision):
+        change.state = State.APPROVED
+        change.save(update_fields=["state"])
+        notifications.notify_approved(revision=revision)
+    return review
+
+
+@transaction.atomic
+def revision_request_changes(
+    *, revision: Revision, reviewer: AbstractBaseUser, content_hash: str, comment: str
+) -> Review:
+    """Send the revision back to its author with what to change."""
+    change = _check_reviewable(revision, reviewer, content_hash, Action.REQUEST_CHANGES)
+    if not comment.strip():
+        raise InvalidTransition("Say what needs to change.")
+    review = _review(revision, reviewer, Review.Decision.REQUEST_CHANGES, comment, False)
+    change.review_claims.filter(reviewer=reviewer).delete()
+    change.state = next_state(change, Action.REQUEST_CHANGES)
+    change.scheduled_at = None
+    change.save(update_fields=["state", "scheduled_at"])
+    _audit(
+        AuditEntry.Action.REQUEST_CHANGES,
+        reviewer,
+        change=change,
+        revision=revision,
+        comment=comment,
+    )
+    notifications.notify_reviewed(review=review)
+    return review
+
+
+@transaction.atomic
+def change_claim_review(*, change: Change, reviewer: AbstractBaseUser) -> ReviewClaim:
+    """Tell other reviewers that `reviewer` is reviewing this change now."""
+    change = Change.objects.select_for_update().get(pk=change.pk)
+    if change.state not in (State.IN_REVIEW, State.APPROVED):
+        raise InvalidTransition(f"Change {change.pk} is not waiting for review.")
+    refusal = reviewer_refusal(reviewer, change)
+    if refusal:
+        raise PermissionDenied(refusal)
+    claim, created = ReviewClaim.objects.get_or_create(change=change, reviewer=reviewer)
+    if created:
+        _audit(AuditEntry.Action.CLAIM, reviewer, change=change, revision=change.current_revision())
+    return claim
+
+
+def may_comment(user: AbstractBaseUser) -> bool:
+    """Whether `user` may comment on changes: whoever may read drafts may discuss them."""
+    return may_view_drafts(user)
+
+
+def may_claim(user: AbstractBaseUser, change: Change) -> bool:
+    """Whether to offer `user` to claim `change` ("I'm reviewing this").
+
+    Only while the change waits in review, only to someone who may review it, and
+    not again to a reviewer who has already claimed it.
+    """
+    return (
+        change.state == State.IN_REVIEW
+        and reviewer_refusal(user, change) is None
+        and not change.review_claims.filter(reviewer=user).exists()
+    )
+
+
+@transaction.atomic
+def comment_add(
+    *, change: Change, author: AbstractBaseUser, body: str, parent: Comment | None = None
+) -> Comment:
+    """Add a remark, or a reply to one, to the change's thread, on its current revision."""
+    if not may_comment(author):
+        raise PermissionDenied("Only editors and reviewers may comment.")
+    if not body.strip():
+        raise InvalidTransition("Write a comment first.")
+    if parent is not None and parent.change_id != change.pk:
+        raise InvalidTransition("A reply must answer a comment on the same change.")
+    return save_with_history(
+        Comment(
+            change=change,
+            revision=change.current_revision(),
+            parent=parent,
+            author=author,
+            body=body.strip(),
+        ),
+        user=author,
+        reason="Comment",
+    )
+
+
+@transaction.atomic
+def comment_resolve(*, comment: Comment, user: AbstractBaseUser) -> Comment:
+    """Mark a remark as dealt with: by its writer, the change's author or a managing editor."""
+    comment = Comment.objects.select_for_update().select_related("change").get(pk=comment.pk)
+    if user.pk not in (comment.author_id, comment.change.author_id) and not is_managing_editor(
+        user
+    ):
+        raise PermissionDenied(
+            "Only the commenter, the change's author or a managing editor may resolve it."
+        )
+    if comment.resolved_at is not None:
+        raise InvalidTransition("This comment is already resolved.")
+    comment.resolved_at, comment.resolved_by = timezone.now(), user
+    return save_with_history(comment, user=user, reason="Resolved")
+
+
+@dataclass(frozen=True)
+class RequirementProgress:
+    kind: str
+    label: str
+    required: int
+    approvals: list[Review]
+
+    @property
+    def met(self) -> bool:
+        return len(self.approvals) >= self.required
+
+
+def policy_progress(revision: Revision, *, full_review: bool = False) -> list[RequirementProgress]:
+    """Per credential the policy requires, the approvals that count now.
+
+    An approval counts if it is on this revision, by someone who did not edit the
+    change, whose credential of that kind is current today.
+    """
+    policy = ReviewPolicy.active()
+    change = revision.change
+    editors = set(change.editors.values_list("pk", flat=True)) | {change.author_id}
+    reviews = revision.reviews.filter(decision=Review.Decision.APPROVE).select_related(
+        "reviewer__reviewer_profile"
+    )
+    if full_review:
+        reviews = reviews.filter(is_full_review=True)
+    today = timezone.localdate()
+    counting: dict[str, list[Review]] = {}
+    for review in reviews:
+        profile = getattr(review.reviewer, "reviewer_profile", None)
+        if review.reviewer_id in editors or profile is None or not profile.is_current(today):
+            continue
+        counting.setdefault(profile.kind, []).append(review)
+    # The policy may ask for more, never for less than a physician and a nurse.
+    required = dict(MINIMUM_APPROVALS)
+    for requirement in policy.requirements.all():
+        required[requirement.kind] = max(required.get(requirement.kind, 0), requirement.count)
+    return [
+        RequirementProgress(
+            kind=kind,
+            label=CredentialKind(kind).label,
+            required=count,
+            approvals=counting.get(kind, []),
+        )
+        for kind, count in required.items()
+    ]
+
+
+def policy_shortfall(revision: Revision, *, full_review: bool = False) -> str:
+    """What the policy still needs before `revision` may be published; '' if nothing."""
+    missing = [
+        f"{p.required - len(p.approvals)} more {p.label.lower()} approval"
+        for p in policy_progress(revision, full_review=full_review)
+        if not p.met
+    ]
+    return ", ".join(missing)

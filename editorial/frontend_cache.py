@@ -141,20 +141,35 @@ def previous_publication(publication: Publication) -> Publication | None:
     )
 
 
+def addresses(publication: Publication) -> list[str]:
+    """Every address the page has had, this publication's first, each with its sub-pages.
+
+    After a slug change the old address answers differently (a redirect, not the page), and
+    so may the addresses before it.
+    """
+    slugs = [publication.slug]
+    for slug in (
+        Publication.objects.filter(page_id=publication.page_id)
+        .order_by("-published_at", "-pk")
+        .values_list("slug", flat=True)
+    ):
+        if slug not in slugs:
+            slugs.append(slug)
+    return [url for slug in slugs for url in page_urls(Publication(slug=slug))]
+
+
 def after_publish(publications: Sequence[Publication]) -> Invalidation:
     """What publishing these makes stale.
 
-    Each page's addresses, and those it had before (a changed slug leaves the old page
-    cached); the lists showing each page now or before (a drug it no longer shows listed
-    it), and every search result.
+    Each page at every address it has had; the lists showing each page now or before (a
+    drug it no longer shows listed it); and every search result.
     """
     invalidation = Invalidation(bans=[search_ban()])
     shown = list(publications)
     for publication in publications:
-        invalidation.add_urls(page_urls(publication))
+        invalidation.add_urls(addresses(publication))
         previous = previous_publication(publication)
         if previous is not None:
-            invalidation.add_urls(page_urls(previous))
             shown.append(previous)
     invalidation.add_urls(list_urls(shown))
     return invalidation
@@ -163,7 +178,7 @@ def after_publish(publications: Sequence[Publication]) -> Invalidation:
 def after_unpublish(publication: Publication) -> Invalidation:
     """What taking off the page that showed `publication` makes stale: its addresses, its lists."""
     invalidation = Invalidation(bans=[search_ban()])
-    invalidation.add_urls(page_urls(publication))
+    invalidation.add_urls(addresses(publication))
     invalidation.add_urls(list_urls([publication]))
     return invalidation
 

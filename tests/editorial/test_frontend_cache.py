@@ -119,6 +119,16 @@ def test_an_unpublish_purges_the_page_it_showed_and_the_lists(
     assert banned(caches) == ["^/search/"]
 
 
+def test_an_unpublish_after_a_slug_change_purges_every_address_the_page_has_had(
+    django_capture_on_commit_callbacks, caches, people, seed_page, seed_url
+):
+    publish_edit(django_capture_on_commit_callbacks, people, seed_page, slug="pnet-targeted")
+    caches.sent = []
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.page_unpublish(page=seed_page, editor=people[-1])
+    assert {"/pages/pnet-targeted/", seed_url, f"{seed_url}changes/"} <= set(purged(caches))
+
+
 def test_every_configured_cache_is_purged(
     django_capture_on_commit_callbacks, settings, caches, people, everolimus
 ):

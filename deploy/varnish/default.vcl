@@ -23,6 +23,8 @@ acl purgers {
 }
 
 sub vcl_recv {
+    # X-Cache is ours to set (vcl_pass), never a client's.
+    unset req.http.X-Cache;
     if (req.method == "PURGE" || req.method == "BAN") {
         if (client.ip !~ purgers) {
             return (synth(403, "Forbidden"));

@@ -676,3 +676,29 @@ class AuditEntry(AppendOnlyModel):
     def publication_integrity(self) -> str:
         """The integrity hash of the publication the entry names, which its hash covers."""
         return self.publication.integrity_hash if self.publication_id else ""
+
+
+class PendingPurge(models.Model):
+    """A purge or ban an HTTP cache did not accept, kept until `retry_purges` delivers it.
+
+    Written only when a purge fails, so a worker that dies loses nothing; deleted once the
+    cache answers. Until then the cache's TTL for pages bounds how stale a reader's page is.
+    """
+
+    class Kind(models.TextChoices):
+        PURGE = "purge", "Purge these URLs"
+        BAN = "ban", "Ban URLs matching a pattern"
+
+    location = models.CharField(max_length=500, help_text="The cache address it is for.")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # The URLs (purge) or the one pattern (ban), as the backend was given them.
+    targets = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveIntegerField(default=1)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.location}: {self.targets}"

@@ -17,3 +17,6 @@ DATABASES["default"]["ENGINE"] = {  # noqa: F405
     "django.db.backends.postgresql": "config.test_db.postgresql",
     "django.db.backends.sqlite3": "config.test_db.sqlite3",
 }[DATABASES["default"]["ENGINE"]]  # noqa: F405
+
+# No HTTP cache unless a test points at one, whatever the environment says.
+FRONTEND_CACHE_URLS: list[str] = []

@@ -18,7 +18,7 @@ class EditorialConfig(AppConfig):
         for signal in (signals.page_published, signals.page_unpublished):
             signal.connect(cache.invalidate_on_publish, dispatch_uid="public_cache")
 
-        from . import frontend_cache
+        from .public import frontend_cache
 
         signals.page_published.connect(frontend_cache.purge_on_publish, dispatch_uid="frontend")
         signals.page_unpublished.connect(frontend_cache.purge_on_unpublish, dispatch_uid="frontend")

@@ -23,8 +23,9 @@ from django.conf import settings
 from django.db import connection
 
 from drugs.models import Drug
-from editorial import frontend_cache, workflow
+from editorial import workflow
 from editorial.importing import seed_import
+from editorial.public import frontend_cache
 from tests.requirements import skip_unless_required
 from tests.test_scale import Response, Visitor, _free_port, _test_database_url
 from tests.workflow import edit, publish_through_review
@@ -123,7 +124,7 @@ def stack(django_db_setup, tmp_path_factory) -> Iterator[Stack]:
         if key not in {"DEBUG", "CACHE_DIR", "PYTHONPATH", "REDIS_URL", "FRONTEND_CACHE_URLS"}
     }
     env.update(
-        DJANGO_SETTINGS_MODULE="tests.varnish_settings",
+        DJANGO_SETTINGS_MODULE="config.settings.production",
         SECRET_KEY="varnish-test-" + "k" * 50,
         ALLOWED_HOSTS=PUBLIC_HOST,
         SECURE_SSL_REDIRECT="false",  # plain http on 127.0.0.1, as behind a TLS proxy

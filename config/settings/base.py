@@ -274,10 +274,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "imprimatur@localhost"
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # The HTTP caches in front of the app servers (Varnish, or a CDN through another backend),
-# purged when a page is published or unpublished: editorial.frontend_cache. Empty: none.
+# purged when a page is published or unpublished: editorial.public.frontend_cache. Empty: none.
 FRONTEND_CACHE_URLS = env_list("FRONTEND_CACHE_URLS")
 FRONTEND_CACHE_BACKEND = os.environ.get(
-    "FRONTEND_CACHE_BACKEND", "editorial.frontend_cache.VarnishBackend"
+    "FRONTEND_CACHE_BACKEND", "editorial.public.frontend_cache.VarnishBackend"
 )
 # The Host the public site is served under, which the caches key pages by; empty: the
 # first of ALLOWED_HOSTS.

@@ -5,7 +5,7 @@ vcl 4.1;
 # It keeps what the site marks for shared caches (public pages carry s-maxage) for that
 # long, passes the admin and every request with a Django session or CSRF cookie, and drops
 # tracking parameters from the URL so they do not split one page into many objects.
-# Publishing purges what it made stale (editorial/frontend_cache.py): PURGE <path> for
+# Publishing purges what it made stale (editorial/public/frontend_cache.py): PURGE <path> for
 # pages, BAN with an X-Ban-Url pattern for lists. A deployer edits the backend's host and
 # port and the purgers ACL below; the rest needs no editing.
 

@@ -12,8 +12,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.core.management import call_command
 
-from editorial import frontend_cache, workflow
+from editorial import workflow
 from editorial.models import PendingPurge, Publication
+from editorial.public import frontend_cache
 from tests.workflow import edit, publish_through_review
 
 pytestmark = pytest.mark.django_db

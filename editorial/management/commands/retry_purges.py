@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from editorial import frontend_cache
+from editorial.public import frontend_cache
 
 
 class Command(BaseCommand):

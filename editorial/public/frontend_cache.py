@@ -25,7 +25,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.module_loading import import_string
 
-from .models import PendingPurge, Publication
+from editorial.models import PendingPurge, Publication
 
 logger = logging.getLogger(__name__)
 

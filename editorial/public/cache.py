@@ -203,7 +203,8 @@ class PublicCacheMiddleware:
     def _finish(
         self, request: HttpRequest, page: PublicPage, response: HttpResponse
     ) -> HttpResponse:
-        if _is_private(request, response):
+        private = _is_private(request, response)
+        if private:
             patch_cache_control(response, private=True, max_age=0)
         else:
             patch_cache_control(response, public=True, max_age=0, s_maxage=entry_seconds())
@@ -214,7 +215,7 @@ class PublicCacheMiddleware:
         if (
             request.method == "GET"
             and prefix is not None
-            and not _is_private(request, response)
+            and not private
             and not has_vary_header(response, "*")
         ):
             cache = request.public_cache

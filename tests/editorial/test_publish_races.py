@@ -42,14 +42,6 @@ def _postgresql_only():
         )
 
 
-@pytest.fixture
-def second_managing_editor(db):
-    from editorial import roles
-    from tests.conftest import _member
-
-    return _member("editor2", roles.MANAGING_EDITOR, first_name="Max", last_name="Second")
-
-
 def race(*actions: Callable[[], Any]) -> list[tuple[str, Any]]:
     """Run each action in its own thread and database connection, released together."""
     barrier = threading.Barrier(len(actions))

@@ -42,9 +42,11 @@ def _page_or_gone(
 
     One query for a live page (its live pointer's unique address), two otherwise.
     """
-    found = live().filter(current__slug=slug).only(*fields).first()
-    if found is not None:
-        return found
+    try:
+        # Only a live pointer has a slug, and it is unique: no ordering, no live() filter.
+        return Publication.objects.only(*fields).get(current__slug=slug)
+    except Publication.DoesNotExist:
+        pass
     # An address that a page once had: it moved (301) or it was taken down (410).
     live_slug = CurrentPublication.objects.filter(page_id=OuterRef("page_id")).values("slug")
     earlier = (

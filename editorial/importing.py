@@ -6,17 +6,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from config.history import save_with_history
-from drugs.models import (
-    CancerType,
-    Drug,
-    DrugSection,
-    DrugSideEffect,
-    EditorialTeam,
-    MoreInformationLink,
-    Page,
-    PageReference,
-    SideEffectTerm,
-)
+from drugs import models as content
 from references.models import Citation
 from references.seed import SEED_CITATIONS
 
@@ -43,11 +33,11 @@ def import_user() -> AbstractBaseUser:
 def _conflicts() -> list[str]:
     """Seed records that already exist: importing over them would publish unreviewed edits."""
     checks = [
-        (Page, {"slug": seed.PAGE["slug"]}),
-        (CancerType, {"slug": seed.CANCER_TYPE["slug"]}),
-        (EditorialTeam, {}),
-        *((SideEffectTerm, {"name__iexact": name}) for name in seed.SIDE_EFFECT_TERMS),
-        *((Drug, {"slug": data["slug"]}) for data in seed.DRUGS),
+        (content.Page, {"slug": seed.PAGE["slug"]}),
+        (content.CancerType, {"slug": seed.CANCER_TYPE["slug"]}),
+        (content.EditorialTeam, {}),
+        *((content.SideEffectTerm, {"name__iexact": name}) for name in seed.SIDE_EFFECT_TERMS),
+        *((content.Drug, {"slug": data["slug"]}) for data in seed.DRUGS),
         *((Citation, {"doi__iexact": data["doi"]}) for data in SEED_CITATIONS if data.get("doi")),
     ]
     return [
@@ -84,20 +74,20 @@ def seed_import(*, editor: AbstractBaseUser | None = None) -> Publication | None
         )
         return row
 
-    cancer_type = make(CancerType, **seed.CANCER_TYPE)
-    make(EditorialTeam, **seed.EDITORIAL_TEAM)
+    cancer_type = make(content.CancerType, **seed.CANCER_TYPE)
+    make(content.EditorialTeam, **seed.EDITORIAL_TEAM)
     terms = {
-        name: make(SideEffectTerm, name=name, slug=slugify(name), explanation=explanation)
+        name: make(content.SideEffectTerm, name=name, slug=slugify(name), explanation=explanation)
         for name, explanation in seed.SIDE_EFFECT_TERMS.items()
     }
     drugs = {}
     for data in seed.DRUGS:
-        drug = make(Drug, **{k: v for k, v in data.items() if k != "side_effects"})
+        drug = make(content.Drug, **{k: v for k, v in data.items() if k != "side_effects"})
         drugs[drug.slug] = drug
         for group, entries in data["side_effects"].items():
             for position, (term, wording, detail) in enumerate(entries, start=1):
                 make(
-                    DrugSideEffect,
+                    content.DrugSideEffect,
                     drug=drug,
                     term=terms[term],
                     group=group,
@@ -106,10 +96,10 @@ def seed_import(*, editor: AbstractBaseUser | None = None) -> Publication | None
                     detail=detail,
                 )
     citations = [make(Citation, **data) for data in SEED_CITATIONS]
-    page = make(Page, **seed.PAGE, cancer_type=cancer_type)
+    page = make(content.Page, **seed.PAGE, cancer_type=cancer_type)
     for position, section in enumerate(seed.DRUG_SECTIONS, start=1):
         make(
-            DrugSection,
+            content.DrugSection,
             page=page,
             drug=drugs[section["drug"]],
             position=position,
@@ -117,9 +107,9 @@ def seed_import(*, editor: AbstractBaseUser | None = None) -> Publication | None
             indication=section["indication"],
         )
     for position, link in enumerate(seed.MORE_INFORMATION_LINKS, start=1):
-        make(MoreInformationLink, page=page, position=position, **link)
+        make(content.MoreInformationLink, page=page, position=position, **link)
     for position, citation in enumerate(citations, start=1):
-        make(PageReference, page=page, citation=citation, position=position)
+        make(content.PageReference, page=page, citation=citation, position=position)
 
     (publication,) = change_import_publish(
         change=change,

@@ -29,6 +29,7 @@ from .diffing import html_diff
 from .forms import (
     CommentForm,
     CompareForm,
+    PublicDayForm,
     PublishForm,
     ReasonForm,
     ReplyForm,
@@ -345,17 +346,18 @@ class ChangeAdmin(SimpleHistoryAdmin):
             "title": f"Timeline: {page.title}",
             "page": page,
             "events": timeline.page_events(page),
-            "versions": timeline.page_versions(page),
         }
-        day = request.GET.get("date")
-        if day:
-            try:
-                moment = timeline.end_of_day(datetime.date.fromisoformat(day))
-            except ValueError:
-                self.message_user(request, "Give the date as YYYY-MM-DD.", messages.ERROR)
-            else:
-                context["public_day"] = day
-                context["public_then"] = workflow.public_view_at(page=page, moment=moment)
+        versions = timeline.page_versions(page)
+        context["compare_form"] = CompareForm(versions=versions)
+        day_form = context["day_form"] = PublicDayForm(
+            request.GET if "date" in request.GET else None
+        )
+        if day_form.is_valid():
+            day = day_form.cleaned_data["date"]
+            context["public_day"] = day
+            context["public_then"] = workflow.public_view_at(
+                page=page, moment=timeline.end_of_day(day)
+            )
         return TemplateResponse(request, "admin/editorial/change/timeline.html", context)
 
     def compare_view(self, request, page_id):

@@ -5,6 +5,9 @@ NUL character, a reply to "abc", a version that is not "pub:ID" or "rev:ID") is
 refused with Django's own message before anything is read or saved.
 """
 
+from collections.abc import Sequence
+from typing import Any
+
 from django import forms
 from django.core.validators import RegexValidator
 from django.utils.html import format_html_join
@@ -27,17 +30,65 @@ def form_errors_text(form: forms.Form) -> str:
 class SearchForm(forms.Form):
     """The public search: any text but a NUL; a long query is cut, not refused."""
 
-    q = forms.CharField(required=False)
+    label_suffix = ""
+
+    q = forms.CharField(
+        label="Search pages, drugs and side effects", required=False, widget=forms.SearchInput
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("auto_id", "search-%s")
+        super().__init__(*args, **kwargs)
 
     def clean_q(self) -> str:
         return self.cleaned_data["q"][:200]
 
 
 class CompareForm(forms.Form):
-    """Two versions of a page, each named as the timeline lists them: "pub:ID" or "rev:ID"."""
+    """Two versions of a page, each named as the timeline lists them: "pub:ID" or "rev:ID".
 
-    a = forms.CharField(validators=[RegexValidator(VERSION_KEY, "Choose a version from the list.")])
-    b = forms.CharField(validators=[RegexValidator(VERSION_KEY, "Choose a version from the list.")])
+    Given the page's `versions` (newest first), it offers them as lists, the one before
+    the newest against the newest; any key of the right form is accepted, and the view
+    answers 404 for one the page does not have.
+    """
+
+    label_suffix = ""
+
+    a = forms.CharField(
+        label="From", validators=[RegexValidator(VERSION_KEY, "Choose a version from the list.")]
+    )
+    b = forms.CharField(
+        label="to", validators=[RegexValidator(VERSION_KEY, "Choose a version from the list.")]
+    )
+
+    def __init__(self, *args, versions: Sequence[Any] = (), **kwargs) -> None:
+        kwargs.setdefault("auto_id", "compare-%s")
+        if versions:
+            kwargs.setdefault(
+                "initial", {"a": versions[min(1, len(versions) - 1)].key, "b": versions[0].key}
+            )
+        super().__init__(*args, **kwargs)
+        if versions:
+            choices = [(version.key, version.label) for version in versions]
+            for name in ("a", "b"):
+                self.fields[name].widget = forms.Select(choices=choices)
+
+
+class PublicDayForm(forms.Form):
+    """A day to show the page as the public saw it at its end."""
+
+    label_suffix = ""
+
+    date = forms.DateField(
+        label="Date",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": "Give the date as YYYY-MM-DD."},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("auto_id", "public-%s")
+        super().__init__(*args, **kwargs)
 
 
 class CommentForm(forms.Form):

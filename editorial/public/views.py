@@ -71,7 +71,11 @@ def page_list(request: HttpRequest) -> HttpResponse:
         live().only("slug", "title", "cancer_type", "last_revised").order_by("title")
     ):
         groups[publication.cancer_type or "Other"].append(publication)
-    return render(request, "editorial/page_list.html", {"groups": sorted(groups.items())})
+    return render(
+        request,
+        "editorial/page_list.html",
+        {"groups": sorted(groups.items()), "form": SearchForm()},
+    )
 
 
 @public_page
@@ -224,7 +228,9 @@ def search(request: HttpRequest) -> HttpResponse:
         if query
         else []
     )
-    return render(request, "editorial/search.html", {"query": query, "results": results})
+    return render(
+        request, "editorial/search.html", {"form": form, "query": query, "results": results}
+    )
 
 
 @public_page

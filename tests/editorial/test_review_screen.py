@@ -205,3 +205,30 @@ def test_nothing_a_writer_typed_runs_in_a_reviewers_screens(client, writer, phys
     assert len([field for field in FIELDS if escaped(*field) in pages[1].content.decode()]) == len(
         FIELDS
     )
+
+
+def test_the_timeline_renders_its_forms_offering_the_pages_versions(
+    client, writer, physician, nurse, managing_editor, everolimus, seed_page, seed_publication
+):
+    revision = submit(edit(writer, everolimus, administration=NEW_ADMINISTRATION), writer)
+    approve(revision, physician, nurse)
+    (newer,) = workflow.revision_publish(revision=revision, editor=managing_editor)
+    client.force_login(writer)
+    html = client.get(
+        reverse("admin:editorial_change_timeline", args=[seed_page.pk])
+    ).content.decode()
+    assert '<select name="a" id="compare-a">' in html
+    assert f'<option value="pub:{seed_publication.pk}" selected>' in html
+    assert f'<option value="pub:{newer.pk}" selected>' in html
+    assert '<input type="date" name="date" required id="public-date">' in html
+
+
+def test_a_day_the_timeline_cannot_read_is_said_beside_its_field(client, writer, seed_page):
+    client.force_login(writer)
+    response = client.get(
+        reverse("admin:editorial_change_timeline", args=[seed_page.pk]), {"date": "31/12/2025"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Give the date as YYYY-MM-DD." in html and "readers saw" not in html
+    assert 'value="31/12/2025"' in html

@@ -33,6 +33,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.core.cache import BaseCache, caches
+from django.core.cache.backends.dummy import DummyCache
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import (
@@ -211,7 +212,12 @@ class PublicCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         page = _public_page(request)
-        lookup = request.method in ("GET", "HEAD") and not _carries_session(request)
+        lookup = (
+            request.method in ("GET", "HEAD")
+            and not _carries_session(request)
+            # DISABLE_CACHE: nothing is kept, so there is nothing to ask or to key.
+            and not isinstance(caches[settings.CACHE_MIDDLEWARE_ALIAS], DummyCache)
+        )
         if page is not None and lookup:
             hit = self._lookup(request, page)
             if hit is not None:

@@ -11,11 +11,11 @@ from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from ..lookups import live_pages_showing_records
 from ..models import (
     AuditEntry,
     Change,
     ChangeRecord,
-    CurrentPublication,
     PublishedVersion,
 )
 from ..registry import MODELS_BY_LABEL, PARENT_FIELD, label
@@ -167,13 +167,12 @@ def _parent_keys(keys: set[RecordKey]) -> set[RecordKey]:
 
 
 def _live_pages_showing(keys: set[RecordKey]) -> set[int]:
-    """The live pages whose publication shows any of these records or their parents."""
-    touched = keys | _parent_keys(keys)
-    return {
-        current.page_id
-        for current in CurrentPublication.objects.live().select_related("publication")
-        if any((row["model"], row["pk"]) in touched for row in current.publication.manifest)
-    }
+    """The live pages whose publication shows any of these records or their parents.
+
+    An indexed lookup of the records in the publications' manifest rows
+    (`PublicationRecord`), so it costs the same however many pages are live.
+    """
+    return live_pages_showing_records(keys | _parent_keys(keys))
 
 
 def pages_altered(change: Change, keys: set[RecordKey]) -> list[int]:

@@ -24,6 +24,7 @@ from config.history import delete_with_history, save_with_history
 from drugs.models import Page
 
 from .. import dates
+from ..lookups import lookups_write
 from ..models import (
     AuditEntry,
     Change,
@@ -239,6 +240,7 @@ def _write_publications(
             defaults={"publication": publication, "slug": publication.slug, "since": now},
         )
         publications.append(publication)
+    lookups_write(revision.pk)
     for row in revision.records:
         if row["history_id"] is None:
             PublishedVersion.objects.filter(model=row["model"], object_id=row["pk"]).delete()

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.db import models
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
@@ -67,14 +67,27 @@ class RecordStore:
         self.rows: dict[RecordKey, tuple[models.Model | None, int | None]] = {}
         self.kids: dict[tuple[str, int], list[tuple[models.Model, int | None]]] = {}
         self.live_urls: dict[int, str] = {}
+        # drug pk -> (its content, the records that content was read from)
+        self.drugs: dict[int, tuple[dict[str, Any], dict[RecordKey, int | None]]] = {}
         self._latest_owned = latest_owned
 
     def _owned_pks(self, model: type[models.Model]) -> set[int]:
         name = label(model)
         return {pk for owner, pk in self.owned if owner == name}
 
-    def _published_history_ids(self, model: type[models.Model]) -> models.QuerySet:
-        return PublishedVersion.objects.filter(model=label(model)).values("history_id")
+    def _published(self, model: type[models.Model]) -> models.QuerySet:
+        """The history records of `model` that are its rows' published versions.
+
+        Matched row by row on PublishedVersion's (model, object_id) index, so reading a
+        few rows costs the same however many rows of the model are published.
+        """
+        return model.history.filter(
+            Exists(
+                PublishedVersion.objects.filter(
+                    model=label(model), object_id=OuterRef("id"), history_id=OuterRef("history_id")
+                )
+            )
+        )
 
     def load(self, model: type[models.Model], pks: Iterable[int | None]) -> None:
         """Fetch the rows of `model` with these pks not yet loaded (absent ones too)."""
@@ -89,9 +102,7 @@ class RecordStore:
             for row in model.objects.filter(pk__in=owned):
                 self.rows[(name, row.pk)] = (row, None)
         if missing - owned:
-            for record in model.history.filter(
-                history_id__in=self._published_history_ids(model), id__in=missing - owned
-            ):
+            for record in self._published(model).filter(id__in=missing - owned):
                 self.rows[(name, record.id)] = (record.instance, record.history_id)
 
     def load_children(self, model: type[models.Model], parent_ids: Iterable[int]) -> None:
@@ -107,9 +118,7 @@ class RecordStore:
         if owned:
             for row in model.objects.filter(pk__in=owned, **{f"{fk}__in": missing}):
                 self.kids[(name, getattr(row, fk))].append((row, None))
-        published = model.history.filter(
-            history_id__in=self._published_history_ids(model), **{f"{fk}__in": missing}
-        )
+        published = self._published(model).filter(**{f"{fk}__in": missing})
         if owned:
             published = published.exclude(id__in=owned)
         for record in published:
@@ -258,6 +267,16 @@ def citation_from_content(content: dict[str, Any]) -> Citation:
 
 
 def _drug_content(source: ContentSource, drug: Drug) -> dict[str, Any]:
+    """A drug as pages show it; built once per store, since every page shows it alike."""
+    if drug.pk not in source.store.drugs:
+        reading = ContentSource(store=source.store)
+        source.store.drugs[drug.pk] = (_build_drug_content(reading, drug), reading.used)
+    content, used = source.store.drugs[drug.pk]
+    source.used.update(used)
+    return content
+
+
+def _build_drug_content(source: ContentSource, drug: Drug) -> dict[str, Any]:
     effects = sorted(
         source.children(DrugSideEffect, drug.pk),
         key=lambda effect: (GROUP_ORDER[effect.group], effect.position, effect.pk),
@@ -366,7 +385,9 @@ def content_hash(content: Any) -> str:
 
 
 def _canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    # A cache key, not a hash: equal strings mean equal content, which is all it needs
+    # (keys in another order only miss the cache), and unsorted is faster to write.
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
 # Pages that show a drug share its section, word for word: a change to a shared drug

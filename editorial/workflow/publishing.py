@@ -129,7 +129,9 @@ def _check_current(revision: Revision, snapshots: list[RevisionPage]) -> None:
         current.slug: current
         for current in CurrentPublication.objects.filter(
             slug__in=[snapshot.content["slug"] for snapshot in snapshots]
-        ).select_related("publication")
+        )
+        .select_related("publication")
+        .only("page_id", "slug", "publication__title")
     }
     shown = {
         (row["model"], row["pk"])
@@ -168,6 +170,10 @@ def _check_current(revision: Revision, snapshots: list[RevisionPage]) -> None:
                     f"“{snapshot.content['title']}” shows a record that another change published "
                     f"after revision {revision.number} was made. Submit the change again."
                 )
+
+
+# What a new publication takes from the one it replaces (`_page_dates`).
+BASE_FIELDS = ("content_hash", "last_revised", "last_reviewed", "reviewed_by")
 
 
 def _page_dates(
@@ -220,7 +226,13 @@ def _write_publications(
     PublishingLock.acquire()
     now = timezone.now()
     today = timezone.localdate(now)
-    snapshots = list(revision.pages.select_related("base_publication"))
+    # Of the base publications, only the dates and hash the new ones carry on.
+    snapshots = list(
+        revision.pages.select_related("base_publication").only(
+            *(field.name for field in RevisionPage._meta.concrete_fields),
+            *(f"base_publication__{name}" for name in BASE_FIELDS),
+        )
+    )
     _check_current(revision, snapshots)
     interval = ReviewPolicy.active().review_interval_months
     full_day, reviewed_by = None, []

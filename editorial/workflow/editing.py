@@ -8,7 +8,7 @@ Also here: the records a change owns and the pages it alters. Depends on `transi
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
 from ..lookups import live_pages_showing_records
@@ -158,10 +158,20 @@ def _parent_keys(keys: set[RecordKey]) -> set[RecordKey]:
         parent = label(model._meta.get_field(field).related_model)
         column = f"{field}_id"
         current = model.objects.filter(pk__in=pks).values_list(column, flat=True)
-        published = model.history.filter(
-            id__in=pks,
-            history_id__in=PublishedVersion.objects.filter(model=label(model)).values("history_id"),
-        ).values_list(column, flat=True)
+        # Matched on PublishedVersion's (model, object_id) index, whatever the site's size.
+        published = (
+            model.history.filter(id__in=pks)
+            .filter(
+                Exists(
+                    PublishedVersion.objects.filter(
+                        model=label(model),
+                        object_id=OuterRef("id"),
+                        history_id=OuterRef("history_id"),
+                    )
+                )
+            )
+            .values_list(column, flat=True)
+        )
         parents |= {(parent, pk) for pk in [*current, *published]}
     return parents
 

@@ -209,6 +209,20 @@ def test_verify_integrity_names_a_publication_whose_last_revised_was_rewritten(r
     assert verify()[0]
 
 
+def test_a_publish_of_many_pages_chains_its_entries_as_one_save_each_would(
+    writer, physician, nurse, managing_editor, everolimus, two_pages
+):
+    change = edit(writer, everolimus, administration="Everolimus is a tablet taken daily.")
+    publications = publish_through_review(change, writer, physician, nurse, managing_editor)
+    assert len(publications) == 2
+    entries = list(AuditEntry.objects.filter(action=AuditEntry.Action.PUBLISH, change=change))
+    assert sorted(entry.publication_id for entry in entries) == sorted(p.pk for p in publications)
+    assert integrity.verify_audit_chain() == []
+    for page in two_pages:
+        assert integrity.verify_page_chain(page) == []
+    assert integrity.verify_all() == []
+
+
 def test_the_lookup_tables_are_append_only_like_their_publications():
     for table in ("editorial_publicationrecord", "editorial_publicationdrug"):
         assert table in append_only.PROTECTED_TABLES

@@ -545,8 +545,9 @@ class PublicationRecord(AppendOnlyModel):
     publication's manifest.
     """
 
+    # The unique constraint, which starts with it, indexes the publication.
     publication = models.ForeignKey(
-        Publication, on_delete=models.PROTECT, related_name="record_rows"
+        Publication, on_delete=models.PROTECT, related_name="record_rows", db_index=False
     )
     model = models.CharField(max_length=100)
     object_id = models.PositiveBigIntegerField()
@@ -567,7 +568,9 @@ class PublicationRecord(AppendOnlyModel):
 class PublicationDrug(AppendOnlyModel):
     """A drug a publication shows, by slug: what a public drug page lists pages by."""
 
-    publication = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="drug_rows")
+    publication = models.ForeignKey(
+        Publication, on_delete=models.PROTECT, related_name="drug_rows", db_index=False
+    )
     slug = models.SlugField(max_length=200, db_index=False)
 
     class Meta:

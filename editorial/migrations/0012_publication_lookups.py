@@ -79,6 +79,7 @@ class Migration(migrations.Migration):
                     models.ForeignKey(
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="drug_rows",
+                        db_index=False,
                         to="editorial.publication",
                     ),
                 ),
@@ -111,6 +112,7 @@ class Migration(migrations.Migration):
                     models.ForeignKey(
                         on_delete=django.db.models.deletion.PROTECT,
                         related_name="record_rows",
+                        db_index=False,
                         to="editorial.publication",
                     ),
                 ),

@@ -145,6 +145,22 @@ def run_case(people: People, client: Client, instance: Any, **fields: Any) -> di
     return out
 
 
+def refreshed(instance: Any) -> Any:
+    instance.refresh_from_db()
+    return instance
+
+
+def median_of(rounds: int, case: Callable[[int], dict[str, Any]]) -> dict[str, Any]:
+    """Each step's median time over `rounds` runs of the case (its queries and bytes are
+    the same every round; the last round's are kept), and every round's times."""
+    runs = [case(round) for round in range(rounds)]
+    out = runs[-1]
+    for step in STEPS:
+        times = sorted(run[step]["seconds"] for run in runs)
+        out[step] = {**out[step], "seconds": times[len(times) // 2], "rounds": times}
+    return out
+
+
 def table(results: dict[str, Any]) -> str:
     lines = [
         "| N | change | pages altered | "
@@ -169,6 +185,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="20,200,1000")
     parser.add_argument("--revision", default="unknown")
     parser.add_argument("--out", required=True)
+    parser.add_argument("--rounds", type=int, default=3, help="measured runs of each case")
     arguments = parser.parse_args()
     database = connection.settings_dict["NAME"]
     if database == "test" or database.startswith("test_"):
@@ -194,16 +211,22 @@ def main() -> None:
         # One unmeasured round first, so template loading and connection warm-up are not
         # counted against the first measured step.
         run_case(people, client, page, intro=f"Warm-up at {size}.")
-        everolimus.refresh_from_db()
-        page.refresh_from_db()
         results["sizes"][size] = {
-            "shared drug (everolimus)": run_case(
-                people,
-                client,
-                everolimus,
-                administration=f"Everolimus is a tablet, taken once a day ({size}).",
+            "shared drug (everolimus)": median_of(
+                arguments.rounds,
+                lambda round, size=size: run_case(
+                    people,
+                    client,
+                    refreshed(everolimus),
+                    administration=f"Everolimus is a tablet, taken once a day ({size}, {round}).",
+                ),
             ),
-            "one page (intro)": run_case(people, client, page, intro=f"Measured at {size}."),
+            "one page (intro)": median_of(
+                arguments.rounds,
+                lambda round, size=size, page=page: run_case(
+                    people, client, refreshed(page), intro=f"Measured at {size} ({round})."
+                ),
+            ),
         }
         print(table({"sizes": {size: results["sizes"][size]}}))
     results["total_seconds"] = round(time.perf_counter() - started, 1)

@@ -11,6 +11,10 @@ PROTECTED_TABLES = (
     "editorial_revisionpage",
     "editorial_review",
     "editorial_auditentry",
+    # Derived from each publication when it is written, and as fixed as it (0013).
+    "editorial_publicationrecord",
+    "editorial_publicationdrug",
+    "editorial_publicationsearch",
 )
 
 _PG_FUNCTION = "editorial_refuse_change"

@@ -4,6 +4,7 @@ Each check returns the problems it found, each naming the record that fails; non
 means the record holds. They read only, so they are safe to run at any time.
 """
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -11,8 +12,15 @@ from django.db import connection
 
 from drugs.models import Page
 
-from . import append_only, hashing
-from .models import AuditChainHead, AuditEntry, CurrentPublication, Publication
+from . import append_only, hashing, lookups
+from .models import (
+    AuditChainHead,
+    AuditEntry,
+    CurrentPublication,
+    Publication,
+    PublicationDrug,
+    PublicationRecord,
+)
 
 # The entries that move a page's live pointer: its last one says what the public reads.
 POINTER_ACTIONS = (AuditEntry.Action.IMPORT, AuditEntry.Action.PUBLISH, AuditEntry.Action.UNPUBLISH)
@@ -152,6 +160,68 @@ def verify_publications() -> list[Problem]:
     return problems
 
 
+def _grouped(rows) -> Iterator[tuple[int, set]]:
+    """(publication id, its rows) from rows ordered by publication id."""
+    for publication_id, group in itertools.groupby(rows, key=lambda row: row[0]):
+        yield publication_id, {row[1:] for row in group}
+
+
+def verify_lookups() -> list[Problem]:
+    """Each publication's lookup rows say what its own columns say: the records of its
+    manifest, the drugs of its `drug_slugs` and, on PostgreSQL, the vector of its words.
+
+    Publications and their rows are read in step, ordered by publication, a chunk at a
+    time, so the check holds nothing but one publication's rows in memory.
+    """
+    problems = []
+    streams = {
+        "the records it shows": (
+            PublicationRecord.objects.order_by("publication_id", "model", "object_id")
+            .values_list("publication_id", "model", "object_id", "history_id")
+            .iterator(chunk_size=5000),
+            lambda publication: set(lookups.manifest_rows(publication.manifest)),
+        ),
+        "the drugs it shows": (
+            PublicationDrug.objects.order_by("publication_id", "slug")
+            .values_list("publication_id", "slug")
+            .iterator(chunk_size=5000),
+            lambda publication: {(slug,) for slug in lookups.drug_slugs_of(publication.drug_slugs)},
+        ),
+    }
+    for what, (rows, expected_of) in streams.items():
+        groups = _grouped(rows)
+        group = next(groups, None)
+        publications = Publication.objects.only("pk", "slug", "manifest", "drug_slugs")
+        for publication in publications.order_by("pk").iterator(chunk_size=500):
+            found = set()
+            if group is not None and group[0] == publication.pk:
+                found = group[1]
+                group = next(groups, None)
+            if found != expected_of(publication):
+                problems.append(
+                    Problem(
+                        f"publication {publication.pk} ({publication.slug})",
+                        f"its index of {what} does not match the publication",
+                    )
+                )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT p.id, p.slug FROM editorial_publication p "
+                "LEFT JOIN editorial_publicationsearch s ON s.publication_id = p.id "
+                "WHERE s.vector IS DISTINCT FROM to_tsvector('english', p.search_text) "
+                "ORDER BY p.id"
+            )
+            problems += [
+                Problem(
+                    f"publication {pk} ({slug})",
+                    "its search vector is missing or does not match its search text",
+                )
+                for pk, slug in cursor.fetchall()
+            ]
+    return problems
+
+
 def verify_live_pointers() -> list[Problem]:
     """What each page's live pointer shows is what its last publish or unpublish entry says."""
     problems = []
@@ -189,4 +259,4 @@ def verify_all() -> list[Problem]:
     problems = verify_triggers() + verify_audit_chain()
     for page in Page.objects.filter(audit_entries__isnull=False).distinct().order_by("pk"):
         problems += [p for p in verify_page_chain(page) if p not in problems]
-    return problems + verify_publications() + verify_live_pointers()
+    return problems + verify_publications() + verify_lookups() + verify_live_pointers()

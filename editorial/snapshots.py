@@ -7,6 +7,7 @@ drafts. After `page_snapshot`, everything (`content_hash`, `render_page_body`) i
 """
 
 import datetime
+import functools
 import hashlib
 import json
 from collections import defaultdict
@@ -15,8 +16,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.db import models
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 
 from drugs.formatting import paragraphs, side_effect_text
 from drugs.models import (
@@ -48,57 +50,180 @@ CITATION_FIELDS = [
 RecordKey = tuple[str, int]
 
 
-class ContentSource:
-    """Reads records as a change sees them: its own working rows, else the published ones.
+class RecordStore:
+    """Records as a change sees them, loaded a kind at a time and shared by many snapshots.
 
-    `owned` is the set of (model label, pk) the change owns; with none, the source
-    reads exactly what is published. Every record read is noted in `used`, which
-    becomes the snapshot's manifest.
+    `owned` is the set of (model label, pk) the change owns: those are read from the
+    working rows, everything else at its published version. `load` and `load_children`
+    fetch every missing row of one kind in a query or two, so snapshots of many pages
+    cost a fixed number of queries per kind of record, not per page (`preload`).
     """
 
-    def __init__(self, owned: Iterable[RecordKey] = ()) -> None:
+    def __init__(
+        self, owned: Iterable[RecordKey] = (), latest_owned: dict[RecordKey, int] | None = None
+    ) -> None:
         self.owned = set(owned)
-        self.used: dict[RecordKey, int | None] = {}
-        self._cache: dict[RecordKey, models.Model | None] = {}
+        # key -> (row or None, its published history id; None for a working row)
+        self.rows: dict[RecordKey, tuple[models.Model | None, int | None]] = {}
+        self.kids: dict[tuple[str, int], list[tuple[models.Model, int | None]]] = {}
+        self.live_urls: dict[int, str] = {}
+        # drug pk -> (its content, the records that content was read from)
+        self.drugs: dict[int, tuple[dict[str, Any], dict[RecordKey, int | None]]] = {}
+        self._latest_owned = latest_owned
 
     def _owned_pks(self, model: type[models.Model]) -> set[int]:
         name = label(model)
         return {pk for owner, pk in self.owned if owner == name}
 
-    def _published_history_ids(self, model: type[models.Model]) -> models.QuerySet:
-        return PublishedVersion.objects.filter(model=label(model)).values("history_id")
+    def _published(self, model: type[models.Model]) -> models.QuerySet:
+        """The history records of `model` that are its rows' published versions.
+
+        Matched row by row on PublishedVersion's (model, object_id) index, so reading a
+        few rows costs the same however many rows of the model are published.
+        """
+        return model.history.filter(
+            Exists(
+                PublishedVersion.objects.filter(
+                    model=label(model), object_id=OuterRef("id"), history_id=OuterRef("history_id")
+                )
+            )
+        )
+
+    def load(self, model: type[models.Model], pks: Iterable[int | None]) -> None:
+        """Fetch the rows of `model` with these pks not yet loaded (absent ones too)."""
+        name = label(model)
+        missing = {pk for pk in pks if pk is not None and (name, pk) not in self.rows}
+        if not missing:
+            return
+        for pk in missing:
+            self.rows[(name, pk)] = (None, None)
+        owned = missing & self._owned_pks(model)
+        if owned:
+            for row in model.objects.filter(pk__in=owned):
+                self.rows[(name, row.pk)] = (row, None)
+        if missing - owned:
+            for record in self._published(model).filter(id__in=missing - owned):
+                self.rows[(name, record.id)] = (record.instance, record.history_id)
+
+    def load_children(self, model: type[models.Model], parent_ids: Iterable[int]) -> None:
+        """Fetch the rows of a part model belonging to parents not yet loaded."""
+        name = label(model)
+        missing = {pk for pk in parent_ids if (name, pk) not in self.kids}
+        if not missing:
+            return
+        for pk in missing:
+            self.kids[(name, pk)] = []
+        fk = f"{PARENT_FIELD[model]}_id"
+        owned = self._owned_pks(model)
+        if owned:
+            for row in model.objects.filter(pk__in=owned, **{f"{fk}__in": missing}):
+                self.kids[(name, getattr(row, fk))].append((row, None))
+        published = self._published(model).filter(**{f"{fk}__in": missing})
+        if owned:
+            published = published.exclude(id__in=owned)
+        for record in published:
+            self.kids[(name, getattr(record, fk))].append((record.instance, record.history_id))
+
+    def load_live_urls(self, page_ids: Iterable[int | None]) -> None:
+        """Where readers find each of these pages now ('' for a page that is not live)."""
+        missing = {pk for pk in page_ids if pk is not None and pk not in self.live_urls}
+        if not missing:
+            return
+        for pk in missing:
+            self.live_urls[pk] = ""
+        for current in (
+            CurrentPublication.objects.live()
+            .filter(page_id__in=missing)
+            .select_related("publication")
+            .only("page_id", "publication__slug")
+        ):
+            self.live_urls[current.page_id] = current.publication.get_absolute_url()
+
+    def latest_owned(self) -> dict[RecordKey, int]:
+        """The newest history record of every owned row that exists, read once."""
+        if self._latest_owned is None:
+            self._latest_owned = {}
+            pending: dict[str, list[int]] = defaultdict(list)
+            for name, pk in self.owned:
+                pending[name].append(pk)
+            for name, pks in pending.items():
+                model = MODELS_BY_LABEL[name]
+                for row in (
+                    model.history.filter(id__in=pks)
+                    .values("id")
+                    .annotate(latest=Max("history_id"))
+                    .order_by()
+                ):
+                    self._latest_owned[(name, row["id"])] = row["latest"]
+        return self._latest_owned
+
+    def preload(self, page_ids: Iterable[int]) -> None:
+        """Load everything snapshots of these pages read, one kind of record at a time.
+
+        Follows `page_snapshot`'s reading order: pages, then their parts, then what the
+        parts point at. Anything it missed is still read on demand, one row at a time.
+        """
+        page_ids = sorted(set(page_ids))
+        self.load(Page, page_ids)
+        pages = [self.rows[(label(Page), pk)][0] for pk in page_ids]
+        pages = [page for page in pages if page is not None]
+        self.load(CancerType, {page.cancer_type_id for page in pages})
+        self.load(EditorialTeam, [1])
+        shown = [page.pk for page in pages]
+        for part in (DrugSection, MoreInformationLink, PageReference):
+            self.load_children(part, shown)
+
+        def parts(model: type[models.Model]) -> list[models.Model]:
+            return [row for pk in shown for row, _ in self.kids[(label(model), pk)]]
+
+        self.load(Drug, {section.drug_id for section in parts(DrugSection)})
+        drugs = {section.drug_id for section in parts(DrugSection)}
+        drugs = {pk for pk in drugs if self.rows[(label(Drug), pk)][0] is not None}
+        self.load_children(DrugSideEffect, drugs)
+        effects = [row for pk in drugs for row, _ in self.kids[(label(DrugSideEffect), pk)]]
+        self.load(SideEffectTerm, {effect.term_id for effect in effects})
+        self.load(Citation, {reference.citation_id for reference in parts(PageReference)})
+        self.load_live_urls(
+            link.target_page_id for link in parts(MoreInformationLink) if not link.url
+        )
+
+
+class ContentSource:
+    """Reads records as a change sees them: its own working rows, else the published ones.
+
+    `owned` is the set of (model label, pk) the change owns; with none, the source
+    reads exactly what is published. Every record read is noted in `used`, which
+    becomes the snapshot's manifest. Sources for many pages of one change share one
+    `RecordStore`, so each row is fetched once for all of them.
+    """
+
+    def __init__(self, owned: Iterable[RecordKey] = (), store: RecordStore | None = None) -> None:
+        self.store = store or RecordStore(owned)
+        self.owned = self.store.owned
+        self.used: dict[RecordKey, int | None] = {}
 
     def get(self, model: type[models.Model], pk: int | None) -> models.Model | None:
         if pk is None:
             return None
         key = (label(model), pk)
-        if key not in self._cache:
-            if key in self.owned:
-                row = model.objects.filter(pk=pk).first()
-                self._note(key, row, None)
-            else:
-                record = model.history.filter(
-                    history_id__in=self._published_history_ids(model), id=pk
-                ).first()
-                row = record.instance if record else None
-                self._note(key, row, record.history_id if record else None)
-            self._cache[key] = row
-        return self._cache[key]
+        self.store.load(model, [pk])
+        row, history_id = self.store.rows[key]
+        self._note(key, row, history_id)
+        return row
 
     def children(self, model: type[models.Model], parent_id: int) -> list[models.Model]:
         """The rows of `model` that belong to `parent_id`, as this source sees them."""
-        fk = f"{PARENT_FIELD[model]}_id"
-        owned = self._owned_pks(model)
-        rows = list(model.objects.filter(pk__in=owned, **{fk: parent_id}))
-        for row in rows:
-            self._note((label(model), row.pk), row, None)
-        published = model.history.filter(
-            history_id__in=self._published_history_ids(model), **{fk: parent_id}
-        ).exclude(id__in=owned)
-        for record in published:
-            rows.append(record.instance)
-            self._note((label(model), record.id), record.instance, record.history_id)
+        self.store.load_children(model, [parent_id])
+        rows = []
+        for row, history_id in self.store.kids[(label(model), parent_id)]:
+            self._note((label(model), row.pk), row, history_id)
+            rows.append(row)
         return rows
+
+    def live_url(self, page_id: int) -> str:
+        """Where readers find a page now; '' if it is not live."""
+        self.store.load_live_urls([page_id])
+        return self.store.live_urls[page_id]
 
     def _note(self, key: RecordKey, row: models.Model | None, history_id: int | None) -> None:
         if row is not None:
@@ -106,17 +231,7 @@ class ContentSource:
 
     def manifest(self) -> list[dict[str, Any]]:
         """The history record of every row read; owned rows at their latest version."""
-        latest_owned: dict[RecordKey, int] = {}
-        pending: dict[str, list[int]] = defaultdict(list)
-        for (name, pk), history_id in self.used.items():
-            if history_id is None:
-                pending[name].append(pk)
-        for name, pks in pending.items():
-            model = MODELS_BY_LABEL[name]
-            for row in (
-                model.history.filter(id__in=pks).values("id").annotate(latest=Max("history_id"))
-            ):
-                latest_owned[(name, row["id"])] = row["latest"]
+        latest_owned = self.store.latest_owned()
         return sorted(
             (
                 {"model": name, "pk": pk, "history_id": history_id or latest_owned[(name, pk)]}
@@ -152,6 +267,16 @@ def citation_from_content(content: dict[str, Any]) -> Citation:
 
 
 def _drug_content(source: ContentSource, drug: Drug) -> dict[str, Any]:
+    """A drug as pages show it; built once per store, since every page shows it alike."""
+    if drug.pk not in source.store.drugs:
+        reading = ContentSource(store=source.store)
+        source.store.drugs[drug.pk] = (_build_drug_content(reading, drug), reading.used)
+    content, used = source.store.drugs[drug.pk]
+    source.used.update(used)
+    return content
+
+
+def _build_drug_content(source: ContentSource, drug: Drug) -> dict[str, Any]:
     effects = sorted(
         source.children(DrugSideEffect, drug.pk),
         key=lambda effect: (GROUP_ORDER[effect.group], effect.position, effect.pk),
@@ -191,19 +316,12 @@ def _drug_content(source: ContentSource, drug: Drug) -> dict[str, Any]:
     }
 
 
-def _link_target(link: MoreInformationLink) -> str:
+def _link_target(source: ContentSource, link: MoreInformationLink) -> str:
     if link.url:
         return safe_href(link.url)
     if link.target_page_id:
         # Only a page the public can read now is a target a reader can follow.
-        current = (
-            CurrentPublication.objects.live()
-            .filter(page_id=link.target_page_id)
-            .select_related("publication")
-            .first()
-        )
-        if current:
-            return current.publication.get_absolute_url()
+        return source.live_url(link.target_page_id)
     return ""
 
 
@@ -249,7 +367,7 @@ def page_snapshot(source: ContentSource, page_id: int) -> dict[str, Any] | None:
         "more_information": {
             "heading": page.more_information_heading,
             "links": [
-                {"lead_in": link.lead_in, "title": link.title, "url": _link_target(link)}
+                {"lead_in": link.lead_in, "title": link.title, "url": _link_target(source, link)}
                 for link in _ordered(source.children(MoreInformationLink, page.pk))
             ],
         },
@@ -266,10 +384,39 @@ def content_hash(content: Any) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def _canonical(value: Any) -> str:
+    # A cache key, not a hash: equal strings mean equal content, which is all it needs
+    # (keys in another order only miss the cache), and unsorted is faster to write.
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+# Pages that show a drug share its section, word for word: a change to a shared drug
+# renders it once for all of them, not once per page. The HTML is a pure function of
+# the content, so it can be kept for as long as the process lives.
+@functools.lru_cache(maxsize=1024)
+def _side_effects_html(canonical: str) -> SafeString:
+    drug = {"side_effects": json.loads(canonical)}
+    return render_to_string("editorial/page_side_effects.html", {"drug": drug})
+
+
+@functools.lru_cache(maxsize=1024)
+def _drug_section_html(canonical: str) -> SafeString:
+    section = json.loads(canonical)
+    side_effects = _side_effects_html(_canonical(section["drug"]["side_effects"]))
+    return render_to_string(
+        "editorial/page_drug_section.html",
+        {"section": section, "drug": section["drug"], "side_effects": side_effects},
+    )
+
+
 def render_page_body(content: dict[str, Any]) -> str:
     """The page body's HTML, rendered with autoescaping from the snapshot alone."""
     references = [format_citation_html(citation_from_content(ref)) for ref in content["references"]]
-    html = render_to_string("editorial/page_body.html", {"page": content, "references": references})
+    sections = [_drug_section_html(_canonical(section)) for section in content["drug_sections"]]
+    html = render_to_string(
+        "editorial/page_body.html",
+        {"page": content, "sections": sections, "references": references},
+    )
     return "\n".join(line for line in html.splitlines() if line.strip())
 
 

@@ -5,12 +5,13 @@ from typing import Any
 
 from django.core.exceptions import BadRequest
 from django.db import connection
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
 from editorial.forms import SearchForm
+from editorial.lookups import SEARCH_CONFIG
 from editorial.models import CurrentPublication, Publication
 from editorial.structured_data import page_json_ld, reviewers_phrase
 
@@ -163,7 +164,7 @@ def page_changes(request: HttpRequest, slug: str) -> HttpResponse:
 def drug_detail(request: HttpRequest, slug: str) -> HttpResponse:
     pages = list(
         live()
-        .filter(drug_slugs__contains=f"|{slug}|")
+        .filter(drug_rows__slug=slug)
         .only("slug", "title", "content", "published_at")
         .order_by("title")
     )
@@ -195,20 +196,20 @@ def side_effect_glossary(request: HttpRequest) -> HttpResponse:
 def search_publications(query: str) -> QuerySet:
     """Live pages matching every word of `query` in their title, drugs or side effects.
 
-    PostgreSQL ranks them with full-text search; elsewhere every word must appear.
+    PostgreSQL matches the stored vectors (`PublicationSearch`, GIN-indexed) and ranks
+    them with full-text search; elsewhere every word must appear in the search text.
     """
     words = query.split()
     if not words:
         return live().none()
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+        from django.contrib.postgres.search import SearchQuery, SearchRank
 
-        vector = SearchVector("search_text", config="english")
-        search = SearchQuery(query, config="english", search_type="websearch")
+        search = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
         return (
             live()
-            .annotate(rank=SearchRank(vector, search))
-            .filter(rank__gt=0)
+            .filter(search_row__vector=search)
+            .annotate(rank=SearchRank(F("search_row__vector"), search))
             .order_by("-rank", "title")
         )
     condition = Q()

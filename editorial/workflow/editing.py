@@ -8,14 +8,14 @@ Also here: the records a change owns and the pages it alters. Depends on `transi
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
+from ..lookups import live_pages_showing_records
 from ..models import (
     AuditEntry,
     Change,
     ChangeRecord,
-    CurrentPublication,
     PublishedVersion,
 )
 from ..registry import MODELS_BY_LABEL, PARENT_FIELD, label
@@ -158,22 +158,31 @@ def _parent_keys(keys: set[RecordKey]) -> set[RecordKey]:
         parent = label(model._meta.get_field(field).related_model)
         column = f"{field}_id"
         current = model.objects.filter(pk__in=pks).values_list(column, flat=True)
-        published = model.history.filter(
-            id__in=pks,
-            history_id__in=PublishedVersion.objects.filter(model=label(model)).values("history_id"),
-        ).values_list(column, flat=True)
+        # Matched on PublishedVersion's (model, object_id) index, whatever the site's size.
+        published = (
+            model.history.filter(id__in=pks)
+            .filter(
+                Exists(
+                    PublishedVersion.objects.filter(
+                        model=label(model),
+                        object_id=OuterRef("id"),
+                        history_id=OuterRef("history_id"),
+                    )
+                )
+            )
+            .values_list(column, flat=True)
+        )
         parents |= {(parent, pk) for pk in [*current, *published]}
     return parents
 
 
 def _live_pages_showing(keys: set[RecordKey]) -> set[int]:
-    """The live pages whose publication shows any of these records or their parents."""
-    touched = keys | _parent_keys(keys)
-    return {
-        current.page_id
-        for current in CurrentPublication.objects.live().select_related("publication")
-        if any((row["model"], row["pk"]) in touched for row in current.publication.manifest)
-    }
+    """The live pages whose publication shows any of these records or their parents.
+
+    An indexed lookup of the records in the publications' manifest rows
+    (`PublicationRecord`), so it costs the same however many pages are live.
+    """
+    return live_pages_showing_records(keys | _parent_keys(keys))
 
 
 def pages_altered(change: Change, keys: set[RecordKey]) -> list[int]:

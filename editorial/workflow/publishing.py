@@ -24,6 +24,7 @@ from config.history import delete_with_history, save_with_history
 from drugs.models import Page
 
 from .. import dates
+from ..lookups import lookups_write, records_condition
 from ..models import (
     AuditEntry,
     Change,
@@ -90,7 +91,12 @@ def _conflict_refused(function: Callable[P, R]) -> Callable[P, R]:
 
 
 def _check_current(revision: Revision, snapshots: list[RevisionPage]) -> None:
-    """Refuse a revision built on publications or records that have moved on since."""
+    """Refuse a revision built on publications or records that have moved on since.
+
+    Each check reads what it needs for every page at once, so it costs a fixed number
+    of queries however many pages the revision holds; pages are checked in order, so
+    the refusal names the first page that fails.
+    """
     change = revision.change
     frozen = {(r["model"], r["pk"]): r["history_id"] for r in revision.records}
     if owned_keys(change) != set(frozen) or _latest_history_ids(set(frozen)) != {
@@ -113,34 +119,50 @@ def _check_current(revision: Revision, snapshots: list[RevisionPage]) -> None:
             f"{titles} went live after revision {revision.number} was made and shows a record "
             "this change edits. Submit the change again so that reviewers see that page too."
         )
+    page_ids = [snapshot.page_id for snapshot in snapshots]
+    live = dict(
+        CurrentPublication.objects.filter(page_id__in=page_ids).values_list(
+            "page_id", "publication_id"
+        )
+    )
+    holders = {
+        current.slug: current
+        for current in CurrentPublication.objects.filter(
+            slug__in=[snapshot.content["slug"] for snapshot in snapshots]
+        )
+        .select_related("publication")
+        .only("page_id", "slug", "publication__title")
+    }
+    shown = {
+        (row["model"], row["pk"])
+        for snapshot in snapshots
+        for row in snapshot.manifest
+        if (row["model"], row["pk"]) not in frozen
+    }
+    published = (
+        {
+            (name, pk): history_id
+            for name, pk, history_id in PublishedVersion.objects.filter(
+                records_condition(shown)
+            ).values_list("model", "object_id", "history_id")
+        }
+        if shown
+        else {}
+    )
     for snapshot in snapshots:
-        current = CurrentPublication.objects.filter(page_id=snapshot.page_id).first()
-        current_id = current.publication_id if current else None
-        if current_id != snapshot.base_publication_id:
+        if live.get(snapshot.page_id) != snapshot.base_publication_id:
             raise InvalidTransition(
                 f"“{snapshot.content['title']}” was published or unpublished by another change "
                 f"after revision {revision.number} was made. Submit the change again so that "
                 "reviewers approve it on top of what is public now."
             )
-        holder = (
-            CurrentPublication.objects.filter(slug=snapshot.content["slug"])
-            .exclude(page_id=snapshot.page_id)
-            .select_related("publication")
-            .first()
-        )
-        if holder is not None:
+        holder = holders.get(snapshot.content["slug"])
+        if holder is not None and holder.page_id != snapshot.page_id:
             raise InvalidTransition(
                 f"Readers still find “{holder.publication.title}” at the address "
                 f"“{snapshot.content['slug']}”. Publish that page's new address, or unpublish "
                 "it, before publishing another page there."
             )
-        models_shown = {row["model"] for row in snapshot.manifest}
-        published = {
-            (name, pk): history_id
-            for name, pk, history_id in PublishedVersion.objects.filter(
-                model__in=models_shown
-            ).values_list("model", "object_id", "history_id")
-        }
         for row in snapshot.manifest:
             key = (row["model"], row["pk"])
             if key not in frozen and published.get(key) != row["history_id"]:
@@ -148,6 +170,10 @@ def _check_current(revision: Revision, snapshots: list[RevisionPage]) -> None:
                     f"“{snapshot.content['title']}” shows a record that another change published "
                     f"after revision {revision.number} was made. Submit the change again."
                 )
+
+
+# What a new publication takes from the one it replaces (`_page_dates`).
+BASE_FIELDS = ("content_hash", "last_revised", "last_reviewed", "reviewed_by")
 
 
 def _page_dates(
@@ -200,7 +226,13 @@ def _write_publications(
     PublishingLock.acquire()
     now = timezone.now()
     today = timezone.localdate(now)
-    snapshots = list(revision.pages.select_related("base_publication"))
+    # Of the base publications, only the dates and hash the new ones carry on.
+    snapshots = list(
+        revision.pages.select_related("base_publication").only(
+            *(field.name for field in RevisionPage._meta.concrete_fields),
+            *(f"base_publication__{name}" for name in BASE_FIELDS),
+        )
+    )
     _check_current(revision, snapshots)
     interval = ReviewPolicy.active().review_interval_months
     full_day, reviewed_by = None, []
@@ -219,36 +251,89 @@ def _write_publications(
         )
         if last_revised is not None:
             page_dates["last_revised"] = last_revised
-        publication = Publication.objects.create(
-            page_id=snapshot.page_id,
-            revision=revision,
-            **publication_index(snapshot.content),
-            content=snapshot.content,
-            html=snapshot.html,
-            json_ld=json_ld_text(page_data(snapshot.content, **dates_shown(page_dates))),
-            content_hash=snapshot.content_hash,
-            manifest=snapshot.manifest,
-            summary=revision.summary,
-            origin=origin,
-            published_at=now,
-            published_by=editor,
-            **page_dates,
-        )
-        CurrentPublication.objects.update_or_create(
-            page_id=snapshot.page_id,
-            defaults={"publication": publication, "slug": publication.slug, "since": now},
-        )
-        publications.append(publication)
-    for row in revision.records:
-        if row["history_id"] is None:
-            PublishedVersion.objects.filter(model=row["model"], object_id=row["pk"]).delete()
-        else:
-            PublishedVersion.objects.update_or_create(
-                model=row["model"], object_id=row["pk"], defaults={"history_id": row["history_id"]}
+        publications.append(
+            Publication(
+                page_id=snapshot.page_id,
+                revision=revision,
+                **publication_index(snapshot.content),
+                content=snapshot.content,
+                html=snapshot.html,
+                json_ld=json_ld_text(page_data(snapshot.content, **dates_shown(page_dates))),
+                content_hash=snapshot.content_hash,
+                manifest=snapshot.manifest,
+                summary=revision.summary,
+                origin=origin,
+                published_at=now,
+                published_by=editor,
+                **page_dates,
             )
+        )
+    # One insert each, whatever the number of pages: the publications (each sealed
+    # with its hash), their lookup rows, and the live pointers moved onto them.
+    publications = Publication.objects.bulk_create(publications)
+    lookups_write(revision.pk)
+    CurrentPublication.objects.bulk_create(
+        [
+            CurrentPublication(
+                page_id=publication.page_id,
+                publication=publication,
+                slug=publication.slug,
+                since=now,
+            )
+            for publication in publications
+        ],
+        update_conflicts=True,
+        unique_fields=["page"],
+        update_fields=["publication", "slug", "since"],
+    )
+    _published_versions_write(revision.records)
     revision.change.records.filter(released_at__isnull=True).update(released_at=now)
     send_on_commit(page_published, sender=Publication, publications=publications)
     return publications
+
+
+def _published_versions_write(records: list[dict[str, Any]]) -> None:
+    """Move each record's published version to the revision's; a deleted record has none."""
+    gone = [(row["model"], row["pk"]) for row in records if row["history_id"] is None]
+    if gone:
+        PublishedVersion.objects.filter(records_condition(gone)).delete()
+    PublishedVersion.objects.bulk_create(
+        [
+            PublishedVersion(model=row["model"], object_id=row["pk"], history_id=row["history_id"])
+            for row in records
+            if row["history_id"] is not None
+        ],
+        update_conflicts=True,
+        unique_fields=["model", "object_id"],
+        update_fields=["history_id"],
+    )
+
+
+def _audit_published(
+    action: str,
+    editor: AbstractBaseUser,
+    change: Change,
+    revision: Revision,
+    publications: list[Publication],
+    comment: str = "",
+) -> None:
+    """One audit entry per publication, appended to the chain in one insert."""
+    at = timezone.now()
+    AuditEntry.append_all(
+        [
+            AuditEntry(
+                action=action,
+                actor=editor,
+                at=at,
+                change=change,
+                revision=revision,
+                page_id=publication.page_id,
+                publication=publication,
+                comment=comment,
+            )
+            for publication in publications
+        ]
+    )
 
 
 def dates_shown(page_dates: dict[str, Any]) -> dict[str, Any]:
@@ -286,15 +371,7 @@ def revision_publish(*, revision: Revision, editor: AbstractBaseUser) -> list[Pu
     publications = _write_publications(
         revision=revision, editor=editor, origin=Publication.Origin.REVIEWED
     )
-    for publication in publications:
-        _audit(
-            AuditEntry.Action.PUBLISH,
-            editor,
-            change=change,
-            revision=revision,
-            page_id=publication.page_id,
-            publication=publication,
-        )
+    _audit_published(AuditEntry.Action.PUBLISH, editor, change, revision, publications)
     return publications
 
 
@@ -326,16 +403,7 @@ def change_import_publish(
         origin=Publication.Origin.IMPORTED,
         last_revised=last_revised,
     )
-    for publication in publications:
-        _audit(
-            AuditEntry.Action.IMPORT,
-            editor,
-            change=change,
-            revision=revision,
-            page_id=publication.page_id,
-            publication=publication,
-            comment=comment,
-        )
+    _audit_published(AuditEntry.Action.IMPORT, editor, change, revision, publications, comment)
     return publications
 
 

@@ -33,6 +33,7 @@ from ..models import (
 )
 from ..snapshots import (
     ContentSource,
+    RecordStore,
     content_hash,
     page_snapshot,
     render_page_body,
@@ -56,23 +57,36 @@ MINIMUM_APPROVALS = {CredentialKind.PHYSICIAN: 1, CredentialKind.ONCOLOGY_NURSE:
 
 
 def _freeze(change: Change, user: AbstractBaseUser, note: str, summary: str) -> Revision:
+    """Snapshot every page the change alters into a new revision.
+
+    Every record the pages show is read once for all of them (`RecordStore.preload`),
+    and the revision's pages are written in one insert: the queries do not grow with
+    the number of pages.
+    """
     keys = owned_keys(change)
     latest = _latest_history_ids(keys)
     records = sorted(
         ({"model": name, "pk": pk, "history_id": latest.get((name, pk))} for name, pk in keys),
         key=lambda row: (row["model"], row["pk"]),
     )
+    page_ids = pages_altered(change, keys)
+    store = RecordStore(keys, latest_owned=latest)
+    store.preload(page_ids)
+    bases = dict(
+        CurrentPublication.objects.filter(page_id__in=page_ids).values_list(
+            "page_id", "publication_id"
+        )
+    )
     snapshots = []
-    for page_id in pages_altered(change, keys):
-        source = ContentSource(keys)
+    for page_id in page_ids:
+        source = ContentSource(store=store)
         content = page_snapshot(source, page_id)
         if content is None:
             continue
-        current = CurrentPublication.objects.filter(page_id=page_id).first()
         snapshots.append(
             {
                 "page_id": page_id,
-                "base_publication_id": current.publication_id if current else None,
+                "base_publication_id": bases.get(page_id),
                 "content": content,
                 "html": render_page_body(content),
                 "content_hash": content_hash(content),
@@ -97,16 +111,9 @@ def _freeze(change: Change, user: AbstractBaseUser, note: str, summary: str) -> 
         content_hash=fingerprint,
         records=records,
     )
-    for snapshot in snapshots:
-        RevisionPage.objects.create(
-            revision=revision,
-            page_id=snapshot["page_id"],
-            base_publication_id=snapshot["base_publication_id"],
-            content=snapshot["content"],
-            html=snapshot["html"],
-            content_hash=snapshot["content_hash"],
-            manifest=snapshot["manifest"],
-        )
+    RevisionPage.objects.bulk_create(
+        RevisionPage(revision=revision, **snapshot) for snapshot in snapshots
+    )
     return revision
 
 

@@ -14,6 +14,8 @@ from editorial.models import (
     AuditEntry,
     CurrentPublication,
     Publication,
+    PublicationRecord,
+    PublicationSearch,
     Review,
     Revision,
     RevisionPage,
@@ -27,8 +29,10 @@ PROTECTED = [
     "editorial_revisionpage",
     "editorial_review",
     "editorial_auditentry",
+    "editorial_publicationrecord",
+    "editorial_publicationdrug",
 ]
-MODELS = [Publication, Revision, RevisionPage, Review, AuditEntry]
+MODELS = [Publication, Revision, RevisionPage, Review, AuditEntry, PublicationRecord]
 
 
 @pytest.fixture
@@ -202,6 +206,77 @@ def test_verify_integrity_names_a_publication_whose_last_revised_was_rewritten(r
     assert not passed
     assert f"publication {reviewed.pk} ({reviewed.slug}): what the public reads" in output
     raw("UPDATE editorial_publication SET last_revised = %s WHERE id = %s", [original, reviewed.pk])
+    assert verify()[0]
+
+
+def test_a_publish_of_many_pages_chains_its_entries_as_one_save_each_would(
+    writer, physician, nurse, managing_editor, everolimus, two_pages
+):
+    change = edit(writer, everolimus, administration="Everolimus is a tablet taken daily.")
+    publications = publish_through_review(change, writer, physician, nurse, managing_editor)
+    assert len(publications) == 2
+    entries = list(AuditEntry.objects.filter(action=AuditEntry.Action.PUBLISH, change=change))
+    assert sorted(entry.publication_id for entry in entries) == sorted(p.pk for p in publications)
+    assert integrity.verify_audit_chain() == []
+    for page in two_pages:
+        assert integrity.verify_page_chain(page) == []
+    assert integrity.verify_all() == []
+
+
+def test_the_lookup_tables_are_append_only_like_their_publications():
+    for table in ("editorial_publicationrecord", "editorial_publicationdrug"):
+        assert table in append_only.PROTECTED_TABLES
+    assert "editorial_publicationsearch" in append_only.PROTECTED_TABLES
+
+
+def test_every_publication_is_found_by_the_records_and_drugs_it_shows(reviewed):
+    rows = set(reviewed.record_rows.values_list("model", "object_id", "history_id"))
+    assert rows == {(r["model"], r["pk"], r["history_id"]) for r in reviewed.manifest}
+    assert set(reviewed.drug_rows.values_list("slug", flat=True)) == {
+        "sunitinib",
+        "everolimus",
+        "belzutifan",
+    }
+    if connection.vendor == "postgresql":
+        assert PublicationSearch.objects.filter(publication=reviewed).exists()
+
+
+def test_verify_integrity_names_a_publication_whose_record_rows_were_rewritten(reviewed):
+    row = reviewed.record_rows.order_by("pk").first()
+    with tampered() as sql:
+        sql(
+            "UPDATE editorial_publicationrecord SET history_id = history_id + 1000 WHERE id = %s",
+            [row.pk],
+        )
+        passed, output = verify()
+        assert not passed
+        assert (
+            f"publication {reviewed.pk} ({reviewed.slug}): its index of the records it shows"
+            in output
+        )
+    assert verify()[0]
+
+
+def test_verify_integrity_names_a_publication_whose_drug_row_was_deleted(reviewed):
+    with tampered() as sql:
+        sql("DELETE FROM editorial_publicationdrug WHERE publication_id = %s", [reviewed.pk])
+        passed, output = verify()
+        assert not passed
+        assert f"publication {reviewed.pk} ({reviewed.slug}): its index of the drugs" in output
+    assert verify()[0]
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_verify_integrity_names_a_publication_whose_search_vector_was_rewritten(reviewed):
+    with tampered() as sql:
+        sql(
+            "UPDATE editorial_publicationsearch SET vector = to_tsvector('english', 'warfarin') "
+            "WHERE publication_id = %s",
+            [reviewed.pk],
+        )
+        passed, output = verify()
+        assert not passed
+        assert f"publication {reviewed.pk} ({reviewed.slug}): its search vector" in output
     assert verify()[0]
 
 

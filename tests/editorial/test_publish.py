@@ -156,21 +156,22 @@ def test_a_publish_that_fails_half_way_leaves_every_previous_publication_current
     change = edit(writer, everolimus, administration=NEW_ADMINISTRATION)
     revision = approved(change, writer, physician, nurse)
 
-    real = CurrentPublication.objects.update_or_create
-    calls = []
+    # Fail after the live pointers have moved, on the last write of the publish.
+    seen = []
 
-    def fail_on_second_page(*args, **kwargs):
-        calls.append(kwargs)
-        if len(calls) == 2:
-            raise RuntimeError("database connection lost")
-        return real(*args, **kwargs)
+    def fail_after_the_pointers_moved(*args, **kwargs):
+        seen.append(
+            dict(CurrentPublication.objects.values_list("page_id", "publication__revision_id"))
+        )
+        raise RuntimeError("database connection lost")
 
-    monkeypatch.setattr(CurrentPublication.objects, "update_or_create", fail_on_second_page)
+    monkeypatch.setattr(PublishedVersion.objects, "bulk_create", fail_after_the_pointers_moved)
     with pytest.raises(RuntimeError):
         workflow.revision_publish(revision=revision, editor=managing_editor)
     monkeypatch.undo()
 
-    assert len(calls) == 2  # the first page had been switched when it failed
+    # Every page had been switched to the new revision when it failed.
+    assert seen == [{page.pk: revision.pk for page in two_pages}]
     after = {
         page.pk: CurrentPublication.objects.get(page=page).publication_id for page in two_pages
     }

@@ -5,7 +5,9 @@ a deployment would (production settings, each one a subprocess): collectstatic, 
 import_seed, createsuperuser from DJANGO_SUPERUSER_* variables; then serves the site with
 gunicorn. Over real HTTP the superuser adds a user in the admin, makes them staff and a
 managing editor on the user's change form, and that user does a managing editor's work:
-the dashboard, the changes, the seed page's admin, its timeline, and unpublishing it.
+the dashboard, the changes, the seed page's admin, its timeline, and unpublishing it. A
+physician made the same way gets their credential from a credential administrator, also
+made the same way, on the admin's credential form (a superuser may not set one).
 
 Nothing but those commands and the admin's own screens sets the site up: no fixture, no
 demo users. Without PostgreSQL this skips, saying why; under REQUIRE_POSTGRESQL=1 (as CI
@@ -51,7 +53,7 @@ README_PRODUCTION_STEPS = [
 GUNICORN = ["-m", "gunicorn", "config.wsgi:application", "--workers", "2"]
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture(scope="module", autouse=True)
 def _postgresql_only():
     if connection.vendor != "postgresql":
         skip_unless_required(
@@ -84,7 +86,7 @@ def _url(name: str) -> str:
     return f"postgres://{auth}@{params.get('host', '')}{port}/{name}"
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def fresh_database() -> Iterator[str]:
     """An empty PostgreSQL database of this test's own, dropped however the test ends."""
     import psycopg
@@ -153,9 +155,10 @@ class Site:
         return self.log.read_text(errors="replace")[-5000:]
 
 
-@pytest.fixture
-def deployed(fresh_database, tmp_path) -> Iterator[tuple[Site, dict[str, str]]]:
+@pytest.fixture(scope="module")
+def deployed(fresh_database, tmp_path_factory) -> Iterator[tuple[Site, dict[str, str]]]:
     """README's production steps run on the fresh database, and gunicorn serving it."""
+    tmp_path = tmp_path_factory.mktemp("deployment")
     env = production_env(fresh_database, tmp_path)
     outputs = {}
     for step in README_PRODUCTION_STEPS:
@@ -293,23 +296,18 @@ def post_form(visitor: Visitor, path: str, fields: dict[str, list[str]]) -> Resp
         return Response(answer.code, answer.headers, answer.read().decode())
 
 
-def test_readme_production_steps_give_a_site_where_an_admin_made_managing_editor_works(deployed):
-    site, outputs = deployed
-    assert "Roles: Created group Managing editors" in outputs["migrate"]
-    assert "Roles are up to date." in outputs["sync_roles --check"]
-    public = site.visitor().get(f"/pages/{SEED_SLUG}/")
-    assert public.status == 200, "import_seed did not publish the seed page"
+def add_user(admin: Visitor, username: str, password: str, group: str) -> str:
+    """Through the admin's add-user and user change forms: a staff member in `group`.
 
-    # The superuser createsuperuser made, in the admin's own user screens.
-    admin = site.visitor()
-    admin.log_in(SUPERUSER, SUPERUSER_PASSWORD)
+    Returns the user's change form's path.
+    """
     add_form = admin.get("/admin/auth/user/add/")
     assert add_form.status == 200
     fields = form_fields(add_form.text, "user_form")
     fields.update(
-        username=[EDITOR],
-        password1=[EDITOR_PASSWORD],
-        password2=[EDITOR_PASSWORD],
+        username=[username],
+        password1=[password],
+        password2=[password],
         usable_password=["true"],
     )
     added = post_form(admin, "/admin/auth/user/add/", fields)
@@ -320,14 +318,24 @@ def test_readme_production_steps_give_a_site_where_an_admin_made_managing_editor
     change_form = admin.get(user_path)
     assert change_form.status == 200
     fields = form_fields(change_form.text, "user_form")
-    fields.update(
-        first_name=["Mara"],
-        last_name=["Editor"],
-        is_staff=["on"],
-        groups=[option_value(change_form.text, "Managing editors")],
-    )
+    fields.update(is_staff=["on"], groups=[option_value(change_form.text, group)])
     saved = post_form(admin, user_path, fields)
     assert saved.status == 302, f"the user change form was refused:\n{saved.text[-3000:]}"
+    return user_path
+
+
+def test_migrate_made_the_roles_and_import_seed_published_the_seed(deployed):
+    site, outputs = deployed
+    assert "Roles: Created group Managing editors" in outputs["migrate"]
+    assert "Roles are up to date." in outputs["sync_roles --check"]
+    assert site.visitor().get(f"/pages/{SEED_SLUG}/").status == 200
+
+
+def test_a_managing_editor_made_in_the_admin_can_do_their_work(deployed):
+    site, _ = deployed
+    admin = site.visitor()
+    admin.log_in(SUPERUSER, SUPERUSER_PASSWORD)  # the one createsuperuser made
+    add_user(admin, EDITOR, EDITOR_PASSWORD, "Managing editors")
 
     pages = admin.get("/admin/drugs/page/")
     page_id = re.search(r"/admin/drugs/page/(\d+)/change/", pages.text).group(1)
@@ -347,6 +355,7 @@ def test_readme_production_steps_give_a_site_where_an_admin_made_managing_editor
     for path in (
         "/admin/editorial/change/",
         "/admin/editorial/publication/",
+        "/admin/editorial/auditentry/",
         f"/admin/editorial/change/page/{page_id}/timeline/",
     ):
         assert editor.get(path).status == 200, path
@@ -359,3 +368,35 @@ def test_readme_production_steps_give_a_site_where_an_admin_made_managing_editor
     after = editor.get(done.headers["Location"])
     assert "is no longer on the public site" in after.text, after.text[-3000:]
     assert site.visitor().get(f"/pages/{SEED_SLUG}/").status == 410
+
+
+def test_a_reviewer_made_in_the_admin_gets_a_credential_from_a_credential_administrator(
+    deployed,
+):
+    """A reviewer needs a credential too, which only a credential administrator sets."""
+    site, _ = deployed
+    admin = site.visitor()
+    admin.log_in(SUPERUSER, SUPERUSER_PASSWORD)
+    add_user(admin, "c.admin", "Cred-admin-of-a-fresh-site", "Credential administrators")
+    physician_path = add_user(
+        admin, "p.reviewer", "Phys1cian-of-a-fresh-site", "Physician reviewers"
+    )
+    physician_id = re.search(r"/(\d+)/change/", physician_path).group(1)
+    credential = {"user": physician_id, "credential": "MD", "valid_until": ""}
+    # Not the superuser: nobody who administers accounts grants the approvals that count.
+    assert admin.get("/admin/editorial/reviewerprofile/add/").status == 403
+
+    credentials = site.visitor()
+    credentials.log_in("c.admin", "Cred-admin-of-a-fresh-site")
+    add_form = credentials.get("/admin/editorial/reviewerprofile/add/")
+    assert add_form.status == 200
+    saved = credentials.post("/admin/editorial/reviewerprofile/add/", credential)
+    assert saved.status == 302, saved.text[-3000:]
+    listing = credentials.get("/admin/editorial/reviewerprofile/")
+    assert "p.reviewer" in listing.text and "MD" in listing.text
+
+    physician = site.visitor()
+    physician.log_in("p.reviewer", "Phys1cian-of-a-fresh-site")
+    dashboard = physician.get("/admin/")
+    assert dashboard.status == 200
+    assert "Awaiting my review" in dashboard.text  # they count as a reviewer now

@@ -11,6 +11,14 @@ class EditorialConfig(AppConfig):
 
         checks.register()
 
+        # Every role's group and its permissions come with `migrate`, so a deployment has
+        # them without any other step; sent per app, this one is editorial's alone.
+        from django.db.models.signals import post_migrate
+
+        from . import roles
+
+        post_migrate.connect(roles.sync_after_migrate, sender=self, dispatch_uid="roles_sync")
+
         # Delivery learns of publishing from the workflow's signals, never the reverse.
         from . import signals
         from .public import cache

@@ -9,7 +9,7 @@ from editorial.models import PolicyRequirement, Publication, ReviewerProfile, Re
 
 
 def _member(username: str, role: str, **extra):
-    groups = roles.roles_sync()
+    groups = roles.role_groups()  # migrate made them
     user = get_user_model().objects.create_user(
         username=username, password=f"{username}-password", is_staff=True, **extra
     )

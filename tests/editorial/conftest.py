@@ -15,7 +15,7 @@ def other_writer(db):
     user = get_user_model().objects.create_user(
         username="other-writer", first_name="Otto", last_name="Other", is_staff=True
     )
-    user.groups.add(roles.roles_sync()[roles.WRITER])
+    user.groups.add(roles.role_groups()[roles.WRITER])
     return user
 
 

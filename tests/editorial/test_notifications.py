@@ -163,7 +163,7 @@ def test_managing_editors_hear_when_a_change_is_fully_approved(
     User = get_user_model()
     User.objects.create_superuser("root", email="root@example.org", password="root-password")
     retired = User.objects.create_user("retired", email="retired@example.org", is_active=False)
-    retired.groups.add(roles.roles_sync()[roles.MANAGING_EDITOR])
+    retired.groups.add(roles.role_groups()[roles.MANAGING_EDITOR])
 
     with django_capture_on_commit_callbacks(execute=True):
         notify_approved(revision=revision)
@@ -194,7 +194,7 @@ def test_only_those_who_may_publish_it_hear_a_change_is_ready(
     with_email(second_managing_editor, "max@example.org")
     with_email(administrator, "root@example.org")
     with_email(credential_admin, "cora@example.org")
-    credential_admin.groups.add(roles.roles_sync()[roles.MANAGING_EDITOR])
+    credential_admin.groups.add(roles.role_groups()[roles.MANAGING_EDITOR])
     workflow.credential_set(
         user=managing_editor, credential="OCN", valid_until=None, editor=credential_admin
     )

@@ -35,7 +35,10 @@ class Command(BaseCommand):
                 "Demo users have known passwords: refusing with DEBUG off "
                 "(pass --allow-production to insist)."
             )
-        groups = roles.roles_sync()
+        # migrate keeps the groups; syncing again costs nothing and says if it had not.
+        for change in roles.roles_sync():
+            self.stdout.write(f"Roles: {change}")
+        groups = roles.role_groups()
         User = get_user_model()
         self.stdout.write("Demo logins (http://127.0.0.1:8000/admin/):")
         credentials = {}

@@ -7,6 +7,7 @@ way (editorial → drugs), so models are passed in, never imported.
 import dataclasses
 import datetime
 import difflib
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -159,6 +160,8 @@ def _whole_line(line: str, class_name: str, wrapper: str) -> str:
     return _wrap_words(_tokens(line), wrapper)
 
 
+# Pure, and a wide change replaces the same line on many pages: each pair is diffed once.
+@functools.lru_cache(maxsize=4096)
 def _line_diff(old_line: str, new_line: str) -> tuple[str, str]:
     """A replaced line and its replacement, with removed and inserted words marked."""
     # Mark first, so the class lands on the line's own first tag, never on a <del>.
@@ -301,7 +304,7 @@ def marked_passages(html: SafeString, classes: tuple[str, ...]) -> list[Passage]
     section = part = kind = ""
     for line in html.splitlines():
         text = line.strip()
-        heading = _HEADING.match(text)
+        heading = _HEADING.match(text) if text.startswith("<h") else None
         if text.startswith("<section"):
             kind = "Drug" if re.search(r'class="drug[\s"]', text) else ""
             part = ""
@@ -311,6 +314,12 @@ def marked_passages(html: SafeString, classes: tuple[str, ...]) -> list[Passage]
                 kind = "Page"
         elif heading:
             part = _text(text)
+        if (
+            not any(name in text for name in classes)
+            and "<del>" not in text
+            and ("<ins>" not in text)
+        ):
+            continue  # unmarked (the quick test; most lines of a page are)
         if not _text(text).strip():
             continue  # an opening or closing container: its lines carry the words
         if any(name in _first_tag_classes(text) for name in classes) or (

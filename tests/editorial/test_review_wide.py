@@ -205,3 +205,15 @@ def test_a_one_page_change_shows_its_whole_comparison_as_before(
     assert "Pages this change alters" not in html
     assert 'name="full_review"' in html
     assert workflow.pages_to_open(revision, physician) == []
+
+
+def test_a_shared_side_effect_reads_once_under_its_drug_and_group(
+    client, writer, physician, everolimus, wide_pages
+):
+    effect = everolimus.side_effects.filter(group="common").order_by("position").first()
+    change = edit(writer, effect, detail="reported by most patients")
+    submit(change, writer)
+    html = review_screen(client, physician, change).content.decode()
+    assert "On every one of them it reads the same" in html
+    assert "From Drug: Everolimus (Afinitor) — Common side effects" in html
+    assert html.count("<ins>reported by most patients") == 1

@@ -373,7 +373,8 @@ def page_changes(before: str, after: str) -> PageChanges:
 
 
 def common_changes(changes: Iterable[PageChanges]) -> PageChanges | None:
-    """The changes most pages share (the first such, on a tie); None if there are no pages.
+    """The changes most pages share (on a tie, the first in `changes`' order: callers give
+    pages in page order); None if there are no pages.
 
     Every page whose changes differ from these reads differently and is shown on its own.
     """

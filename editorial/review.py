@@ -234,7 +234,9 @@ def wide_review(
     decides it; the screen renders one list page of rows, never every page's diff.
     """
     rows = list(
-        revision.pages.order_by("content__title", "pk").values_list(
+        # In page order, as `workflow.pages_to_open` reads them: a tie between two ways
+        # of reading goes the same way on the screen and in the rule.
+        revision.pages.order_by("page_id").values_list(
             "pk",
             "content__title",
             "content_hash",
@@ -264,6 +266,7 @@ def wide_review(
         )
         for pk, title, content_hash, base_id, base_hash, _, _ in rows
     ]
+    page_rows.sort(key=lambda row: (row.title.casefold(), row.snapshot_id))
     differing = [row for row in page_rows if row.differs]
     shown_as_on = next((row.title for row in page_rows if not row.differs), "")
     needle = query.strip().casefold()
@@ -304,7 +307,7 @@ def page_diff(snapshot: RevisionPage) -> PageDiff:
     changes = page_changes(base.html if base else "", snapshot.html)
     revision = snapshot.revision
     if revision.pages.count() > 1:
-        others = revision.pages.values_list("base_publication__html", "html")
+        others = revision.pages.order_by("page_id").values_list("base_publication__html", "html")
         common = common_changes(page_changes(old or "", new) for old, new in others)
     else:
         common = changes

@@ -238,7 +238,9 @@ def pages_to_open(revision: Revision, reviewer: AbstractBaseUser) -> list[str]:
     one-page revision has nothing to open.
     """
     rows = list(
-        revision.pages.values_list("pk", "content__title", "base_publication__html", "html")
+        revision.pages.order_by("page_id").values_list(
+            "pk", "content__title", "base_publication__html", "html"
+        )
     )
     changes = {pk: page_changes(before or "", after) for pk, _, before, after in rows}
     common = common_changes(changes.values())

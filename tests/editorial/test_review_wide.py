@@ -217,3 +217,17 @@ def test_a_shared_side_effect_reads_once_under_its_drug_and_group(
     assert "On every one of them it reads the same" in html
     assert "From Drug: Everolimus (Afinitor) — Common side effects" in html
     assert html.count("<ins>reported by most patients") == 1
+
+
+def test_two_pages_that_read_differently_the_screen_marks_the_one_the_rule_asks_for(
+    client, writer, physician, wide_pages
+):
+    first, second = wide_pages[1], wide_pages[2]
+    # Titled to sort before the first page, which comes first in page order.
+    change = edit(writer, second, intro="Its own words.", title="A Page Titled to Sort First")
+    edit(writer, first, change=change, intro="The first page's own words.")
+    revision = submit(change, writer)
+    (title,) = workflow.pages_to_open(revision, physician)
+    html = review_screen(client, physician, change).content.decode()
+    row = html[html.index('<tr class="differs">') :]
+    assert row.index(f'<th scope="row">{title}') < row.index("</tr>")

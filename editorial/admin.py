@@ -5,6 +5,7 @@ which checks the state and the person; refusals come back as messages.
 """
 
 import datetime
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
@@ -29,6 +30,7 @@ from .diffing import html_diff
 from .forms import (
     CommentForm,
     CompareForm,
+    PageListForm,
     PublicDayForm,
     PublishForm,
     ReasonForm,
@@ -233,6 +235,7 @@ class ChangeAdmin(SimpleHistoryAdmin):
             act("unschedule", "<int:pk>/unschedule/"),
             act("withdraw", "<int:pk>/withdraw/"),
             view(self.preview_view, "preview", "revision-page/<int:pk>/preview/"),
+            view(self.page_diff_view, "page_diff", "revision-page/<int:pk>/diff/"),
             view(self.draft_preview_view, "draft_preview", "<int:pk>/draft-preview/<int:page_id>/"),
             act("claim", "<int:pk>/claim/"),
             act("comment", "<int:pk>/comment/"),
@@ -259,14 +262,31 @@ class ChangeAdmin(SimpleHistoryAdmin):
         )
         for comment in comments:
             comment.reply_form = ReplyForm(change=change, comment=comment)
+        # A revision of many pages is read once, as the passages they share, with a list
+        # of its pages; one page (or a draft) shows its whole comparison as it always did.
+        page_count = revision.pages.count() if revision else 0
+        wide = None
+        listing = PageListForm(request.GET)
+        wanted = listing.cleaned_data if listing.is_valid() else {}
+        if page_count > 1:
+            wide = review.wide_review(
+                revision,
+                user,
+                query=wanted.get("q", ""),
+                only_differing=wanted.get("differing", False),
+                number=wanted.get("p") or 1,
+            )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": str(change),
             "change": change,
             "revision": revision,
-            "pages": list(revision.pages.select_related("base_publication")) if revision else [],
-            "comparisons": review.page_comparisons(change, revision),
+            "page_count": page_count,
+            "wide": wide,
+            "page_list_form": listing,
+            "list_query": _list_query(wanted),
+            "comparisons": [] if wide else review.page_comparisons(change, revision),
             "record_changes": review.record_changes(change, revision),
             "comments": comments,
             "claims": change.review_claims.select_related("reviewer"),
@@ -313,6 +333,37 @@ class ChangeAdmin(SimpleHistoryAdmin):
                 "content": snapshot.content,
                 "change": snapshot.revision.change,
                 "revision": snapshot.revision,
+            },
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    def page_diff_view(self, request, pk):
+        """One page of a revision, before and after: opened, it counts as read by a reviewer."""
+        if not workflow.may_view_drafts(request.user):
+            raise PermissionDenied
+        snapshot = get_object_or_404(
+            RevisionPage.objects.select_related("revision__change", "base_publication"), pk=pk
+        )
+        change = snapshot.revision.change
+        diff = review.page_diff(snapshot)
+        recorded = review.note_opened(snapshot, request.user)
+        listing = PageListForm(request.GET)
+        query = _list_query(listing.cleaned_data if listing.is_valid() else {})
+        back = change.get_absolute_url() + (f"?{query}" if query else "")
+        response = TemplateResponse(
+            request,
+            "admin/editorial/change/page_diff.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": f"{diff.comparison.title}: what change {change.pk} does to it",
+                "change": change,
+                "revision": snapshot.revision,
+                "diff": diff,
+                "page": diff.comparison,
+                "recorded": recorded,
+                "back_url": back + "#pages-heading",
             },
         )
         response["Cache-Control"] = "private, no-store"
@@ -413,6 +464,11 @@ class ChangeAdmin(SimpleHistoryAdmin):
         return actions.run(
             self, request, "take_over", show_invalid=confirmation, model=model, pk=pk
         )
+
+
+def _list_query(wanted: dict) -> str:
+    """Where the reviewer is in a wide change's page list, to come back to from a page."""
+    return urlencode({key: value for key, value in wanted.items() if value})
 
 
 def _admin_url(row) -> str:

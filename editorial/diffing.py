@@ -4,11 +4,14 @@ Pure functions: nothing here reads the database or the request. Dependencies run
 way (editorial → drugs), so models are passed in, never imported.
 """
 
+import dataclasses
 import datetime
 import difflib
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from html import unescape
 from typing import Any
 
 from django.db import models
@@ -157,6 +160,8 @@ def _whole_line(line: str, class_name: str, wrapper: str) -> str:
     return _wrap_words(_tokens(line), wrapper)
 
 
+# Pure, and a wide change replaces the same line on many pages: each pair is diffed once.
+@functools.lru_cache(maxsize=4096)
 def _line_diff(old_line: str, new_line: str) -> tuple[str, str]:
     """A replaced line and its replacement, with removed and inserted words marked."""
     # Mark first, so the class lands on the line's own first tag, never on a <del>.
@@ -253,3 +258,129 @@ def _value(field: models.Field, version: dict[str, Any]) -> Any:
         if key in version:
             return version[key]
     return None
+
+
+# --- What a change does to a page, in passages ------------------------------------------------
+
+_HEADING = re.compile(r"<h([1-3])\b")
+_TAG = re.compile(r"<[^>]*>")
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One marked line of a page's diff, valid HTML on its own, and where it sits.
+
+    `section` is the heading of the part of the page it is in (the page's title, a drug's
+    name, "References"); `record` names what it comes from as an editor knows it:
+    "Drug: Everolimus (Afinitor) — Common side effects", "Page: <title>", or the heading
+    of the page's own section ("References").
+    """
+
+    section: str
+    html: SafeString
+    record: str = ""
+
+
+def _text(line: str) -> str:
+    """A line's words without its tags, unescaped (our renderer's lines: tags never nest in text)."""
+    return unescape(_TAG.sub("", line))
+
+
+def _first_tag_classes(line: str) -> list[str]:
+    tag = _OPENING_TAG.search(line)
+    attribute = _CLASS_ATTRIBUTE.search(tag.group()) if tag else None
+    return (attribute.group(2) or attribute.group(3) or "").split() if attribute else []
+
+
+def marked_passages(html: SafeString, classes: tuple[str, ...]) -> list[Passage]:
+    """The lines of a marked-up diff (`html_diff`) whose first tag carries one of `classes`,
+    or that hold a `<del>` or `<ins>`, each valid on its own, with where they sit.
+
+    A list item is wrapped in its own list so the excerpt stays valid HTML. The lines
+    come from `html_diff`, which only adds our own markup to autoescaped page HTML, so
+    a `<del>` in a line is ours (an editor's is escaped).
+    """
+    passages = []
+    section = part = kind = ""
+    for line in html.splitlines():
+        text = line.strip()
+        heading = _HEADING.match(text) if text.startswith("<h") else None
+        if text.startswith("<section"):
+            kind = "Drug" if re.search(r'class="drug[\s"]', text) else ""
+            part = ""
+        elif heading and heading.group(1) in "12":
+            section, part = _text(text), ""
+            if heading.group(1) == "1":
+                kind = "Page"
+        elif heading:
+            part = _text(text)
+        if (
+            not any(name in text for name in classes)
+            and "<del>" not in text
+            and ("<ins>" not in text)
+        ):
+            continue  # unmarked (the quick test; most lines of a page are)
+        if not _text(text).strip():
+            continue  # an opening or closing container: its lines carry the words
+        if any(name in _first_tag_classes(text) for name in classes) or (
+            "<del>" in text or "<ins>" in text
+        ):
+            if text.startswith("<li"):
+                text = f"<ul>{text}</ul>"
+            record = f"{kind}: {section}" if kind else section
+            if part:
+                record += f" — {part}"
+            passages.append(Passage(section, mark_safe(text), record))  # noqa: S308 - see docstring
+    return passages
+
+
+@dataclass(frozen=True)
+class PageChanges:
+    """What a change does to one page: its marked passages, and what they change.
+
+    Two pages' changes are equal when their `key`s are: the same lines removed and added
+    whole, and in each line changed word by word the same words removed and inserted
+    and the same tags, each under the same record (`Passage.record`). The unchanged
+    words around a change are not part of it: a drug's sentence that also holds one
+    page's own words ("It has been shown to help …") changes the same on every page.
+    The passages shown are one page's, with that page's words around the change.
+    """
+
+    removed: tuple[Passage, ...] = dataclasses.field(compare=False)
+    added: tuple[Passage, ...] = dataclasses.field(compare=False)
+    key: tuple = dataclasses.field(default=(), repr=False)
+
+
+_RUN = re.compile(r"<(del|ins)>(.*?)</\1>")
+_RUN_TAGS = frozenset({"<del>", "</del>", "<ins>", "</ins>"})
+
+
+def _what_changes(passage: Passage) -> tuple:
+    """A passage as `PageChanges.key` compares it (see there)."""
+    if CHANGED in _first_tag_classes(passage.html):
+        tags = tuple(tag for tag in _TAG.findall(passage.html) if tag not in _RUN_TAGS)
+        return (passage.record, tags, tuple(_RUN.findall(passage.html)))
+    return (passage.record, str(passage.html))
+
+
+def page_changes(before: str, after: str) -> PageChanges:
+    """The passages a change removes from and adds to a page body (`before` '' if new)."""
+    marked_before, marked_after = html_diff(before, after)
+    removed = tuple(marked_passages(marked_before, (REMOVED, CHANGED)))
+    added = tuple(marked_passages(marked_after, (ADDED, CHANGED)))
+    key = (tuple(map(_what_changes, removed)), tuple(map(_what_changes, added)))
+    return PageChanges(removed=removed, added=added, key=key)
+
+
+def common_changes(changes: Iterable[PageChanges]) -> PageChanges | None:
+    """The changes most pages share (on a tie, the first in `changes`' order: callers give
+    pages in page order); None if there are no pages.
+
+    Every page whose changes differ from these reads differently and is shown on its own.
+    """
+    counts: dict[PageChanges, int] = {}
+    for page in changes:
+        counts[page] = counts.get(page, 0) + 1
+    if not counts:
+        return None
+    return max(counts, key=counts.__getitem__)  # max keeps the first of equals

@@ -44,6 +44,22 @@ class SearchForm(forms.Form):
         return self.cleaned_data["q"][:200]
 
 
+class PageListForm(forms.Form):
+    """The list of pages a wide change alters: a title to look for, a filter, a list page.
+
+    Anything else (a NUL, a list page that is not a number) is a form error; the view
+    then shows the whole list from its start.
+    """
+
+    q = forms.CharField(label="Find a page by title", required=False, max_length=200)
+    differing = forms.BooleanField(label="Only pages that read differently", required=False)
+    p = forms.IntegerField(required=False, min_value=1)
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("auto_id", "page-list-%s")
+        super().__init__(*args, **kwargs)
+
+
 class CompareForm(forms.Form):
     """Two versions of a page, each named as the timeline lists them: "pub:ID" or "rev:ID".
 

@@ -388,6 +388,33 @@ class RevisionPage(AppendOnlyModel):
         return mark_safe(self.html)  # noqa: S308 - rendered by render_page_body, autoescaped
 
 
+class PageDiffOpened(models.Model):
+    """A reviewer opened one page's diff in a revision.
+
+    A page of a wide change that reads differently from the passages the other pages
+    share must be opened by each reviewer before they approve
+    (`editorial.workflow.pages_to_open`). Written once per reviewer and page.
+    """
+
+    revision_page = models.ForeignKey(
+        RevisionPage, on_delete=models.PROTECT, related_name="openings"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["revision_page", "reviewer"], name="one_opening_per_reviewer"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} opened {self.revision_page}"
+
+
 class Review(AppendOnlyModel):
     """A reviewer's decision on one revision, with the credential they held then."""
 

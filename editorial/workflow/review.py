@@ -19,12 +19,14 @@ from config.history import save_with_history
 from drugs.models import Page
 
 from .. import notifications
+from ..diffing import common_changes, page_changes
 from ..models import (
     AuditEntry,
     Change,
     Comment,
     CredentialKind,
     CurrentPublication,
+    PageDiffOpened,
     Review,
     ReviewClaim,
     ReviewPolicy,
@@ -213,6 +215,14 @@ def revision_approve(
             "A full medical review covers one page; this change alters "
             f"{revision.pages.count()}. Approve it without marking a full review."
         )
+    unopened = pages_to_open(revision, reviewer)
+    if unopened:
+        names = ", ".join(f"“{title}”" for title in unopened[:5])
+        more = f" and {len(unopened) - 5} more" if len(unopened) > 5 else ""
+        raise InvalidTransition(
+            "These pages read differently from the passages the others share; open the diff "
+            f"of each before approving: {names}{more}."
+        )
     review = _review(revision, reviewer, Review.Decision.APPROVE, comment, full_review)
     change.review_claims.filter(reviewer=reviewer).delete()
     _audit(AuditEntry.Action.APPROVE, reviewer, change=change, revision=revision, comment=comment)
@@ -222,6 +232,31 @@ def revision_approve(
         change.save(update_fields=["state"])
         notifications.notify_approved(revision=revision)
     return review
+
+
+def pages_to_open(revision: Revision, reviewer: AbstractBaseUser) -> list[str]:
+    """The titles of the pages `reviewer` must open before approving `revision`.
+
+    The rule: a change that alters many pages is read once, as the passages most of its
+    pages share (`diffing.common_changes`). A page whose own diff reads differently
+    (the change shows there under another heading, or also touches that page's own
+    content) was not seen in those passages, so each reviewer must open that page's
+    diff, and that opening is recorded (`PageDiffOpened`), before they may approve. A
+    one-page revision has nothing to open.
+    """
+    rows = list(
+        revision.pages.order_by("page_id").values_list(
+            "pk", "content__title", "base_publication__html", "html"
+        )
+    )
+    changes = {pk: page_changes(before or "", after) for pk, _, before, after in rows}
+    common = common_changes(changes.values())
+    opened = set(
+        PageDiffOpened.objects.filter(
+            reviewer=reviewer, revision_page__revision=revision
+        ).values_list("revision_page_id", flat=True)
+    )
+    return sorted(title for pk, title, _, _ in rows if changes[pk] != common and pk not in opened)
 
 
 @transaction.atomic

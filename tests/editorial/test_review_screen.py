@@ -54,8 +54,9 @@ def test_a_shared_drug_change_shows_every_page_it_alters(
     change = edit(writer, everolimus, administration=NEW_ADMINISTRATION)
     submit(change, writer)
     html = screen(client, physician, change)
+    assert html.count("<del>pill</del>") == 1  # the shared passage, once
     for page in two_pages:
-        assert f"<h3>{page.title}" in html
+        assert f'<th scope="row">{page.title}' in html
 
 
 def test_a_draft_shows_its_author_the_comparison_before_submitting(client, writer, everolimus):

@@ -27,7 +27,12 @@ from django.urls import reverse  # noqa: E402
 from config.history import save_with_history  # noqa: E402
 from drugs.models import Drug, DrugSection, Page  # noqa: E402
 from editorial import roles, seed, workflow  # noqa: E402
-from editorial.models import Change, CurrentPublication, ReviewerProfile  # noqa: E402
+from editorial.models import (  # noqa: E402
+    Change,
+    CurrentPublication,
+    PageDiffOpened,
+    ReviewerProfile,
+)
 
 BATCH = 100  # new pages per change while building: as many as one change comfortably holds
 STEPS = ("edit", "submit", "review screen", "approve", "publish")
@@ -39,7 +44,7 @@ def _user(username: str, role: str, credential: str = "") -> Any:
         defaults={"first_name": username.title(), "last_name": "Bench", "is_staff": True},
     )
     if created:
-        user.groups.add(roles.roles_sync()[role])
+        user.groups.add(roles.role_groups()[role])
         if credential:
             ReviewerProfile.objects.create(user=user, credential=credential)
     return user
@@ -66,6 +71,11 @@ class People:
     def publish(self, change: Change, summary: str) -> None:
         revision = workflow.change_submit(change=change, user=self.writer, summary=summary)
         for reviewer in (self.physician, self.nurse):
+            # New pages read like no other, so a reviewer opens each (not what is measured).
+            PageDiffOpened.objects.bulk_create(
+                PageDiffOpened(revision_page=snapshot, reviewer=reviewer)
+                for snapshot in revision.pages.all()
+            )
             workflow.revision_approve(
                 revision=revision, reviewer=reviewer, content_hash=revision.content_hash
             )

@@ -43,7 +43,7 @@ def people() -> dict:
     from editorial import roles
     from editorial.models import ReviewerProfile
 
-    groups = roles.roles_sync()
+    groups = roles.role_groups()
     made = {}
     for key, role, credential in [
         ("writer", roles.WRITER, None),

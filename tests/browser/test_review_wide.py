@@ -23,7 +23,7 @@ def _person(username: str, role: str, credential: str = "", **names):
     user = get_user_model().objects.create_user(
         username=username, password=f"{username}-password", is_staff=True, **names
     )
-    user.groups.add(roles.roles_sync()[role])
+    user.groups.add(roles.role_groups()[role])
     if credential:
         ReviewerProfile.objects.create(user=user, credential=credential)
     return user

@@ -18,9 +18,11 @@
   a request spends at most PUBLIC_CACHE_BUDGET_SECONDS on the cache in all, then renders
   without it.
 - A hit is served before the rest of the middleware runs (what it would add is already in
-  the stored response) and costs two round trips: the generation with the header list,
-  then the page. bench/run measured a hit looked up in `process_view`, after the whole
-  stack and with three round trips, at 0.09 of a static file's rate; the goal is 0.25.
+  the stored response) and costs one round trip once a process has seen the URL: the
+  generation and the page under the generation the process last saw, read together. The
+  first time, it is two: the generation with the URL's header list, then the page.
+  bench/run measured a hit looked up in `process_view`, after the whole stack and with
+  three round trips, at 0.09 of a static file's rate; with two, 0.24–0.25; the goal is 0.25.
 """
 
 import copy
@@ -130,21 +132,42 @@ def current_generation(cache: Budget) -> int | None:
     return generation
 
 
-class _WithGeneration:
-    """The cache as `get_cache_key` reads it: the header list and the generation together.
+# What this process last read of two things that rarely change: each URL's list of headers
+# it varies on, and the generation. Neither is trusted alone: a remembered header list
+# only names a key (an entry there was stored by a response varying on exactly those
+# headers, so it is right for this request whichever list named it), and the remembered
+# generation is only a guess, checked against Redis in the same round trip.
+_header_lists: dict[str, Any] = {}
+_HEADER_LISTS_KEPT = 10_000
+_last_generation: list[int | None] = [None]
 
-    `get_cache_key` reads one key, the URL's header list; this reads the generation in
-    the same round trip and keeps it for the page's key.
-    """
+
+def _remember_generation(generation: int | None) -> None:
+    if generation is not None:
+        _last_generation[0] = generation
+
+
+class _HeaderLists:
+    """The cache as `get_cache_key` reads it: the URL's header list from this process's
+    memory, or else from Redis together with the generation, in one round trip."""
 
     def __init__(self, cache: Budget) -> None:
         self.cache = cache
+        self.read_generation = False
         self.generation: int | None = None
 
     def get(self, key: str, default: Any = None) -> Any:
+        if key in _header_lists:
+            return _header_lists[key]
         found = self.cache.get_many([key, GENERATION_KEY])
+        self.read_generation = True
         self.generation = found.get(GENERATION_KEY)
-        return found.get(key, default)
+        headers = found.get(key)
+        if headers is not None:
+            if len(_header_lists) >= _HEADER_LISTS_KEPT:
+                _header_lists.clear()
+            _header_lists[key] = headers
+        return default if headers is None else headers
 
 
 def page_key(key: str, generation: int) -> str:
@@ -242,14 +265,26 @@ class PublicCacheMiddleware:
         publish commits is stored under the generation that publish ends.
         """
         cache = request.public_cache = Budget()
-        reader = _WithGeneration(cache)
+        reader = _HeaderLists(cache)
         key = get_cache_key(_keyed(request, page), KEY_PREFIX, "GET", cache=reader)
-        generation = reader.generation
+        guess = found = None
+        if reader.read_generation:
+            generation = reader.generation
+        else:
+            # The header list came from memory: read the generation and, if it is still
+            # the one this process last saw, the page with it, in one round trip.
+            guess = _last_generation[0]
+            keys = [GENERATION_KEY] if guess is None else [GENERATION_KEY, page_key(key, guess)]
+            found = cache.get_many(keys)
+            generation = found.get(GENERATION_KEY)
         if generation is None:
             generation = current_generation(cache)
+        _remember_generation(generation)
         request.public_cache_generation = generation
         if key is None or generation is None:
             return None
+        if found is not None and generation == guess:
+            return found.get(page_key(key, guess))
         return cache.get(page_key(key, generation))
 
     def _finish(

@@ -1,7 +1,7 @@
 """The public pages' cache: Django's cache framework keys, a publish empties it on commit."""
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.http import HttpResponse
 from django.test import override_settings
 from django.urls import path
@@ -40,6 +40,52 @@ def test_a_cached_page_costs_no_query(client, seed_url, django_assert_num_querie
     assert "Everolimus (Afinitor)" in response.content.decode()
     assert response["Cache-Control"] == "public, max-age=0, s-maxage=30"
     assert response.has_header("ETag")
+
+
+def test_a_page_this_process_has_read_is_served_in_one_cache_round_trip(
+    client, seed_url, monkeypatch
+):
+    client.get(seed_url)  # stored
+    client.get(seed_url)  # read once from the cache: its header list is now known here
+    backend = caches["default"]
+    calls = []
+
+    def counted(name):
+        original = getattr(backend, name)
+
+        def call(*args, **kwargs):
+            calls.append(name)
+            # Local memory's get_many asks get for each key: one call to the cache still.
+            with monkeypatch.context() as inner:
+                inner.setattr(backend, "get", type(backend).get.__get__(backend))
+                return original(*args, **kwargs)
+
+        return call
+
+    for name in ("get", "get_many", "set", "add"):
+        monkeypatch.setattr(backend, name, counted(name))
+    response = client.get(seed_url)
+    assert response.status_code == 200 and "Everolimus (Afinitor)" in response.content.decode()
+    assert calls == ["get_many"]
+
+
+def test_a_process_that_remembers_the_old_generation_still_serves_the_new_page(
+    client,
+    seed_url,
+    writer,
+    physician,
+    nurse,
+    managing_editor,
+    everolimus,
+    django_capture_on_commit_callbacks,
+):
+    client.get(seed_url)
+    client.get(seed_url)  # this process now remembers the header list and the generation
+    change = edit(writer, everolimus, administration=NEW_ADMINISTRATION)
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_through_review(change, writer, physician, nurse, managing_editor)
+    assert NEW_ADMINISTRATION in client.get(seed_url).content.decode()
+    assert NEW_ADMINISTRATION in client.get(seed_url).content.decode()
 
 
 def test_a_publish_empties_the_cache_once_it_commits(

@@ -100,24 +100,27 @@ def _published(name: str, pk: int) -> models.Model | None:
     return model.history.filter(history_id=version.history_id).first()
 
 
+def snapshot_comparison(snapshot: RevisionPage) -> PageComparison:
+    """A revision's page as the public reads it now beside how it would read."""
+    base = snapshot.base_publication
+    before, after = html_diff(base.html if base else "", snapshot.html)
+    return PageComparison(
+        title=snapshot.content["title"],
+        page_id=snapshot.page_id,
+        is_new=base is None,
+        unchanged=base is not None and base.content_hash == snapshot.content_hash,
+        before=before,
+        after=after,
+        preview_url=reverse("admin:editorial_change_preview", args=[snapshot.pk]),
+    )
+
+
 def page_comparisons(change: Change, revision: Revision | None) -> list[PageComparison]:
     """Each page the change alters, as the public reads it now and as it would read it."""
     comparisons = []
     if revision is not None:
         for snapshot in revision.pages.select_related("base_publication"):
-            base = snapshot.base_publication
-            before, after = html_diff(base.html if base else "", snapshot.html)
-            comparisons.append(
-                PageComparison(
-                    title=snapshot.content["title"],
-                    page_id=snapshot.page_id,
-                    is_new=base is None,
-                    unchanged=base is not None and base.content_hash == snapshot.content_hash,
-                    before=before,
-                    after=after,
-                    preview_url=reverse("admin:editorial_change_preview", args=[snapshot.pk]),
-                )
-            )
+            comparisons.append(snapshot_comparison(snapshot))
         return comparisons
     keys = workflow.owned_keys(change)
     for page_id in workflow.pages_altered(change, keys):
@@ -303,7 +306,6 @@ class PageDiff:
 def page_diff(snapshot: RevisionPage) -> PageDiff:
     """One page's diff within its revision, and whether it differs from the common passages."""
     base = snapshot.base_publication
-    before, after = html_diff(base.html if base else "", snapshot.html)
     changes = page_changes(base.html if base else "", snapshot.html)
     revision = snapshot.revision
     if revision.pages.count() > 1:
@@ -313,15 +315,7 @@ def page_diff(snapshot: RevisionPage) -> PageDiff:
         common = changes
     return PageDiff(
         snapshot=snapshot,
-        comparison=PageComparison(
-            title=snapshot.content["title"],
-            page_id=snapshot.page_id,
-            is_new=base is None,
-            unchanged=base is not None and base.content_hash == snapshot.content_hash,
-            before=before,
-            after=after,
-            preview_url=reverse("admin:editorial_change_preview", args=[snapshot.pk]),
-        ),
+        comparison=snapshot_comparison(snapshot),
         changes=changes,
         differs=changes != common,
     )

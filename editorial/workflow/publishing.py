@@ -24,7 +24,7 @@ from config.history import delete_with_history, save_with_history
 from drugs.models import Page
 
 from .. import dates
-from ..lookups import lookups_write, records_condition
+from ..lookups import first_page_showing_stale_record, lookups_write, records_condition
 from ..models import (
     AuditEntry,
     Change,
@@ -133,22 +133,7 @@ def _check_current(revision: Revision, snapshots: list[RevisionPage]) -> None:
         .select_related("publication")
         .only("page_id", "slug", "publication__title")
     }
-    shown = {
-        (row["model"], row["pk"])
-        for snapshot in snapshots
-        for row in snapshot.manifest
-        if (row["model"], row["pk"]) not in frozen
-    }
-    published = (
-        {
-            (name, pk): history_id
-            for name, pk, history_id in PublishedVersion.objects.filter(
-                records_condition(shown)
-            ).values_list("model", "object_id", "history_id")
-        }
-        if shown
-        else {}
-    )
+    stale = first_page_showing_stale_record(revision.pk)
     for snapshot in snapshots:
         if live.get(snapshot.page_id) != snapshot.base_publication_id:
             raise InvalidTransition(
@@ -163,13 +148,11 @@ def _check_current(revision: Revision, snapshots: list[RevisionPage]) -> None:
                 f"“{snapshot.content['slug']}”. Publish that page's new address, or unpublish "
                 "it, before publishing another page there."
             )
-        for row in snapshot.manifest:
-            key = (row["model"], row["pk"])
-            if key not in frozen and published.get(key) != row["history_id"]:
-                raise InvalidTransition(
-                    f"“{snapshot.content['title']}” shows a record that another change published "
-                    f"after revision {revision.number} was made. Submit the change again."
-                )
+        if snapshot.page_id == stale:
+            raise InvalidTransition(
+                f"“{snapshot.content['title']}” shows a record that another change published "
+                f"after revision {revision.number} was made. Submit the change again."
+            )
 
 
 # What a new publication takes from the one it replaces (`_page_dates`).
@@ -270,7 +253,9 @@ def _write_publications(
         )
     # One insert each, whatever the number of pages: the publications (each sealed
     # with its hash), their lookup rows, and the live pointers moved onto them.
-    publications = Publication.objects.bulk_create(publications)
+    publications = Publication.objects.bulk_create_from_snapshots(
+        publications, [snapshot.pk for snapshot in snapshots]
+    )
     lookups_write(revision.pk)
     CurrentPublication.objects.bulk_create(
         [

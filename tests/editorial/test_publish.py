@@ -240,6 +240,28 @@ def test_an_edit_of_a_drug_a_page_went_live_with_meanwhile_must_be_submitted_aga
     assert NEW_ADMINISTRATION in public_html(client, page)
 
 
+def test_a_new_page_frozen_before_its_drug_was_republished_must_be_submitted_again(
+    client, writer, other_writer, physician, nurse, managing_editor, everolimus
+):
+    from drugs.models import CancerType, DrugSection, Page
+
+    cancer = CancerType(name="Kidney cancer", slug="kidney-cancer")
+    page_change = edit(writer, cancer)
+    page = Page(title="Kidney", slug="kidney", cancer_type=cancer, intro="A new page.")
+    edit(writer, page, change=page_change)
+    edit(writer, DrugSection(page=page, drug=everolimus, position=1), change=page_change)
+    page_revision = approved(page_change, writer, physician, nurse)
+    drug_change = edit(other_writer, everolimus, administration=NEW_ADMINISTRATION)
+    publish_through_review(drug_change, other_writer, physician, nurse, managing_editor)
+
+    with pytest.raises(workflow.InvalidTransition, match="shows a record that another change"):
+        workflow.revision_publish(revision=page_revision, editor=managing_editor)
+    assert not CurrentPublication.objects.filter(page=page).exists()
+    rebuilt = approved(page_change, writer, physician, nurse)
+    workflow.revision_publish(revision=rebuilt, editor=managing_editor)
+    assert NEW_ADMINISTRATION in public_html(client, page)
+
+
 def test_a_publish_the_database_breaks_off_as_a_deadlock_is_refused_not_a_500(
     monkeypatch, writer, physician, nurse, managing_editor, everolimus
 ):

@@ -96,7 +96,7 @@ def test_a_passage_before_the_pages_first_heading_has_no_empty_heading():
 
 
 def test_a_passage_under_a_heading_is_shown_under_it():
-    passage = Passage("References", mark_safe("<li>Yao JC</li>"), "References")  # noqa: S308
+    passage = Passage("References", mark_safe("<li>Yao JC</li>"), "References")
     html = render_to_string(
         "admin/editorial/change/passages.html", {"removed": [passage], "added": []}
     )

@@ -234,3 +234,15 @@ def test_every_workflow_button_has_visible_text_at_aa_contrast(
     with axe.expect_navigation():
         axe.click("text=No, take me back")
     assert axe.url.endswith(change.get_absolute_url())
+
+
+def test_the_reviewers_buttons_have_visible_text_at_aa_contrast(
+    axe, live_server, artifacts, seed, writer, physician
+):
+    change = edit(writer, Drug.objects.get(slug="everolimus"), administration="Once a day.")
+    submit(change, writer)
+    log_in(axe, live_server, physician)
+    axe.goto(live_server.url + change.get_absolute_url())
+    assert axe.locator("button:has-text('Request changes')").count() == 1
+    axe.screenshot(path=artifacts / "buttons-change-in-review.png", full_page=True)
+    assert button_contrast_failures(axe) == []

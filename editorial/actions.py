@@ -135,9 +135,6 @@ def _approvals_text(change: Change) -> str:
     )
 
 
-RESTARTS_REVIEW = (Change.State.IN_REVIEW, Change.State.APPROVED)
-
-
 @dataclass(frozen=True)
 class WorkflowAction:
     """One admin action: what is sent, what it calls, what is said and where it leads.
@@ -172,7 +169,7 @@ ACTIONS: dict[str, WorkflowAction] = {
             ),
             button="Yes, submit again and restart the review",
             needed=lambda user, change: (
-                change.state in RESTARTS_REVIEW
+                workflow.submit_restarts_review(change)
                 and workflow.may_act(user, change, workflow.Action.SUBMIT)
             ),
         ),
@@ -280,8 +277,8 @@ ACTIONS: dict[str, WorkflowAction] = {
         confirm=Confirmation(
             question=lambda page: f"Unpublish “{page}”?",
             consequence=lambda page: (
-                f"Readers will no longer find “{page}”: its address answers “page not found” "
-                "within a minute. Its publications stay in the history, and it returns when a "
+                f"Readers will no longer find “{page}”: its address tells readers the page is "
+                "no longer available, within a minute. Its publications stay in the history, and it returns when a "
                 "change to it is published."
             ),
             button="Yes, take the page off the public site",

@@ -313,7 +313,7 @@ class ChangeAdmin(SimpleHistoryAdmin):
             "rename_form": RenameForm(initial={"title": change.title}, auto_id="rename-%s"),
             # Submitting a change in review or approved starts its review over: it is
             # offered apart from the decision, and asks first (editorial.actions).
-            "submit_restarts_review": change.state in actions.RESTARTS_REVIEW,
+            "submit_restarts_review": workflow.submit_restarts_review(change),
             "submit_form": SubmitForm(initial={"summary": revision.summary if revision else ""}),
             "comment_form": CommentForm(change=change, auto_id="new-comment-%s"),
             "withdraw_form": ReasonForm(auto_id="withdraw-%s"),

@@ -100,6 +100,7 @@ from .transitions import (
     next_state,
     publisher_refusal,
     reviewer_refusal,
+    submit_restarts_review,
 )
 
 __all__ = [
@@ -162,4 +163,5 @@ __all__ = [
     "revision_publish",
     "revision_request_changes",
     "revision_schedule",
+    "submit_restarts_review",
 ]

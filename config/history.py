@@ -95,6 +95,29 @@ class ChangeReasonForm(forms.ModelForm):
         self.data = self.data.copy()
         self.data[name] = current
 
+    def _update_errors(self, errors: ValidationError) -> None:
+        """Add the model's errors, less "required" on a field whose value the form refused.
+
+        A value that fails its field's own check ("Enter a valid URL.") never reaches the
+        instance, so a model `clean()` that needs the field (a website citation's URL)
+        finds it empty and calls it missing: beside a field that is not empty, that
+        second error is false.
+        """
+        if hasattr(errors, "error_dict"):
+            kept = {
+                name: [
+                    error
+                    for error in field_errors
+                    if not (error.code == "required" and name in self._errors)
+                ]
+                for name, field_errors in errors.error_dict.items()
+            }
+            kept = {name: field_errors for name, field_errors in kept.items() if field_errors}
+            if not kept:
+                return
+            errors = ValidationError(kept)
+        super()._update_errors(errors)
+
     def clean_change_reason(self) -> str:
         reason = self.cleaned_data["change_reason"].strip()
         if self.instance.pk and self.has_changed() and not reason:

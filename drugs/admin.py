@@ -29,7 +29,8 @@ class SideEffectTermAdmin(HistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class DrugSideEffectInline(admin.TabularInline):
+# Stacked, not tabular: a row of five wide fields is wider than a 1,280 px window.
+class DrugSideEffectInline(admin.StackedInline):
     model = DrugSideEffect
     fields = ["group", "position", "term", "wording", "detail"]
     autocomplete_fields = ["term"]
@@ -80,7 +81,7 @@ class DrugSectionInline(admin.StackedInline):
     extra = 0
 
 
-class MoreInformationLinkInline(admin.TabularInline):
+class MoreInformationLinkInline(admin.StackedInline):
     model = MoreInformationLink
     fk_name = "page"
     fields = ["position", "lead_in", "title", "target_page", "url"]
@@ -89,7 +90,7 @@ class MoreInformationLinkInline(admin.TabularInline):
     extra = 0
 
 
-class PageReferenceInline(admin.TabularInline):
+class PageReferenceInline(admin.StackedInline):
     model = PageReference
     fields = ["position", "citation"]
     autocomplete_fields = ["citation"]

@@ -219,16 +219,24 @@ class DrugSection(models.Model):
     page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="drug_sections")
     drug = models.ForeignKey(Drug, on_delete=models.PROTECT, related_name="sections")
     position = models.PositiveIntegerField(default=0)
+    # The two fields are told apart by where they read on the page, which is also what
+    # they say: evidence continues the "how it works" paragraph, use is its own paragraph.
     evidence = models.TextField(
-        "evidence for this cancer",
+        "what it has been shown to do in this cancer",
         blank=True,
-        help_text="Sentences read after how the drug works, e.g. “It has been shown to help "
-        "treat advanced pancreatic NETs.”",
+        help_text="One or two sentences on what studies found for this cancer. They read "
+        "inside the drug's first paragraph, between how it works and how it is taken, e.g. "
+        "“It has been shown to help treat advanced pancreatic NETs.” or “It has been shown "
+        "to help slow tumor growth.” Who gets the drug, or when, goes in the next field.",
     )
     indication = models.TextField(
-        "use in this cancer",
+        "who it is used for in this cancer, and when",
         blank=True,
-        help_text="Paragraphs read after how the drug is taken, e.g. who it can be used for.",
+        help_text="Paragraphs of their own, read after how the drug is taken, on who can get "
+        "it and at what point of treatment, e.g. “Belzutifan can be used in people with von "
+        "Hippel-Lindau (VHL) disease who have a pancreatic NET and don’t need surgery right "
+        "away.” or “Sunitinib is often a first treatment for advanced kidney cancer.” "
+        "Separate paragraphs with a blank line.",
     )
     history = HistoricalRecords()
 

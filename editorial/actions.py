@@ -16,6 +16,7 @@ from django.contrib.admin import ModelAdmin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,13 +28,14 @@ from .forms import (
     ConfirmForm,
     PublishForm,
     ReasonForm,
+    RenameForm,
     ReviewForm,
     ScheduleForm,
     SignOffForm,
     SubmitForm,
     form_errors_text,
 )
-from .models import Change, Comment, Publication, Revision
+from .models import Change, Comment, CurrentPublication, Publication, Review, Revision
 from .registry import MODELS_BY_LABEL
 from .snapshots import RecordKey
 
@@ -95,6 +97,45 @@ def _reason(data, target) -> forms.Form:
 
 
 @dataclass(frozen=True)
+class Confirmation:
+    """An action that cannot be taken back in one click asks first, saying what will happen.
+
+    As Django's delete confirmation: the first POST shows a page with the consequence and
+    the form as filled in; only its "Yes" button (which sends `confirmed=yes`) acts.
+    """
+
+    question: Callable[[Any], str]  # target -> the page's title
+    consequence: Callable[[Any], str]  # target -> what will happen, in a sentence or two
+    button: str  # the "Yes" button's text
+    # (user, target) -> whether to ask now. Someone the workflow will refuse is not
+    # asked: the refusal comes at once, as for any other action.
+    needed: Callable[[Any, Any], bool] = lambda user, target: True
+
+
+CONFIRMED = "confirmed"
+
+
+def _approvals_text(change: Change) -> str:
+    revision = change.current_revision()
+    approvals = (
+        [
+            f"{workflow.display_name(review.reviewer)} ({review.credential})"
+            for review in revision.reviews.filter(decision=Review.Decision.APPROVE).select_related(
+                "reviewer"
+            )
+        ]
+        if revision
+        else []
+    )
+    if not approvals:
+        return "Reviewers start again on the new revision."
+    return (
+        f"The approvals of revision {revision.number} (by {', '.join(approvals)}) no longer "
+        "count: reviewers must approve the new revision."
+    )
+
+
+@dataclass(frozen=True)
 class WorkflowAction:
     """One admin action: what is sent, what it calls, what is said and where it leads.
 
@@ -109,6 +150,7 @@ class WorkflowAction:
     back: Callable[[Any], str] = _change_url  # target -> where to return; refusals land here
     onward: Callable[[Any], str] | None = None  # result -> where success leads (else back)
     incomplete: Callable[[forms.Form], str] = form_errors_text  # what an invalid form says
+    confirm: Confirmation | None = None  # asked before acting, when its `needed` says so
 
 
 ACTIONS: dict[str, WorkflowAction] = {
@@ -118,6 +160,26 @@ ACTIONS: dict[str, WorkflowAction] = {
             change=change, user=user, note=data["note"], summary=data["summary"]
         ),
         success=lambda result, data: "Submitted for review.",
+        confirm=Confirmation(
+            question=lambda change: f"Submit change {change.pk} again and restart its review?",
+            consequence=lambda change: (
+                f"Change {change.pk} is {change.get_state_display().lower()}. Submitting it "
+                "again builds a new revision from its records and what is published now. "
+                f"{_approvals_text(change)}"
+            ),
+            button="Yes, submit again and restart the review",
+            needed=lambda user, change: (
+                workflow.submit_restarts_review(change)
+                and workflow.may_act(user, change, workflow.Action.SUBMIT)
+            ),
+        ),
+    ),
+    "rename": WorkflowAction(
+        form=lambda data, change: RenameForm(data),
+        call=lambda user, change, data: workflow.change_rename(
+            change=change, user=user, title=data["title"]
+        ),
+        success=lambda change, data: f"Renamed: “{change.title}”.",
     ),
     "review": WorkflowAction(
         form=lambda data, change: ReviewForm(data),
@@ -156,6 +218,16 @@ ACTIONS: dict[str, WorkflowAction] = {
             change=change, user=user, comment=data["comment"]
         ),
         success=lambda result, data: "Withdrawn: its records are back to what is published.",
+        confirm=Confirmation(
+            question=lambda change: f"Withdraw change {change.pk}?",
+            consequence=lambda change: (
+                f"Every record in change {change.pk} (“{change.title}”) goes back to what is "
+                "published, and the change closes for good: its edits stay only in the "
+                "records' history, and its review ends. The public site is not affected."
+            ),
+            button="Yes, withdraw the change",
+            needed=lambda user, change: workflow.may_act(user, change, workflow.Action.WITHDRAW),
+        ),
     ),
     "claim": WorkflowAction(
         call=lambda user, change, data: workflow.change_claim_review(change=change, reviewer=user),
@@ -202,6 +274,19 @@ ACTIONS: dict[str, WorkflowAction] = {
         ),
         success=lambda current, data: f"“{current.page}” is no longer on the public site.",
         back=_page_url,
+        confirm=Confirmation(
+            question=lambda page: f"Unpublish “{page}”?",
+            consequence=lambda page: (
+                f"Readers will no longer find “{page}”: its address tells readers the page is "
+                "no longer available, within a minute. Its publications stay in the history, and it returns when a "
+                "change to it is published."
+            ),
+            button="Yes, take the page off the public site",
+            needed=lambda user, page: (
+                workflow.is_managing_editor(user)
+                and CurrentPublication.objects.live().filter(page=page).exists()
+            ),
+        ),
     ),
     "revert": WorkflowAction(
         target=lambda publication_id: get_object_or_404(Publication, pk=publication_id),
@@ -216,6 +301,16 @@ ACTIONS: dict[str, WorkflowAction] = {
             "admin:editorial_publication_change", args=[publication.pk]
         ),
         onward=_change_url,
+        confirm=Confirmation(
+            question=lambda publication: f"Revert “{publication.page}” to this publication?",
+            consequence=lambda publication: (
+                f"The page's records go back to what it showed in “{publication}”, in a draft "
+                "change of yours: any newer edits to them are undone there. The public site "
+                "is unchanged until that change is reviewed and published."
+            ),
+            button="Yes, revert into a new draft",
+            needed=lambda user, publication: user.has_perm("drugs.change_page"),
+        ),
     ),
 }
 
@@ -242,6 +337,12 @@ def run(
             return show_invalid(form)
         model_admin.message_user(request, action.incomplete(form), messages.ERROR)
         return HttpResponseRedirect(action.back(target))
+    if (
+        action.confirm is not None
+        and action.confirm.needed(request.user, target)
+        and request.POST.get(CONFIRMED) != "yes"
+    ):
+        return confirmation_page(model_admin, request, action, target, form)
     try:
         result = action.call(request.user, target, form.cleaned_data)
     except REFUSALS as refusal:
@@ -249,3 +350,31 @@ def run(
         return HttpResponseRedirect(action.back(target))
     model_admin.message_user(request, action.success(result, form.cleaned_data), messages.SUCCESS)
     return HttpResponseRedirect(action.onward(result) if action.onward else action.back(target))
+
+
+def confirmation_page(
+    model_admin: ModelAdmin,
+    request: HttpRequest,
+    action: WorkflowAction,
+    target: Any,
+    form: forms.Form,
+) -> TemplateResponse:
+    """Ask before acting: what will happen, the form as filled in, "Yes" and "No, take me back".
+
+    The "Yes" button posts the same form to the same address with `confirmed=yes`.
+    """
+    return TemplateResponse(
+        request,
+        "admin/editorial/change/confirm.html",
+        {
+            **model_admin.admin_site.each_context(request),
+            "opts": model_admin.opts,
+            "title": action.confirm.question(target),
+            "consequence": action.confirm.consequence(target),
+            "button": action.confirm.button,
+            "form": form,
+            "action_url": request.get_full_path(),
+            "back_url": action.back(target),
+            "confirmed": CONFIRMED,
+        },
+    )

@@ -34,6 +34,7 @@ from .forms import (
     PublicDayForm,
     PublishForm,
     ReasonForm,
+    RenameForm,
     ReplyForm,
     ReviewForm,
     ScheduleForm,
@@ -51,6 +52,7 @@ from .models import (
 )
 from .registry import MODELS_BY_LABEL, PARENT_FIELD
 from .snapshots import ContentSource, page_snapshot, render_page_body
+from .structured_data import credentials_text
 
 # The front page shows each person what needs them (editorial.dashboard).
 admin.site.index_template = "admin/imprimatur_index.html"
@@ -229,6 +231,7 @@ class ChangeAdmin(SimpleHistoryAdmin):
 
         return [
             act("submit", "<int:pk>/submit/"),
+            act("rename", "<int:pk>/rename/"),
             act("review", "<int:pk>/review/"),
             act("publish", "<int:pk>/publish/"),
             act("schedule", "<int:pk>/schedule/"),
@@ -306,6 +309,11 @@ class ChangeAdmin(SimpleHistoryAdmin):
             "publish_refusal": workflow.publisher_refusal(user, change)
             if change.state == Change.State.APPROVED and user.has_perm(workflow.PUBLISH_PERMISSION)
             else None,
+            "may_rename": workflow.may_rename(user, change),
+            "rename_form": RenameForm(initial={"title": change.title}, auto_id="rename-%s"),
+            # Submitting a change in review or approved starts its review over: it is
+            # offered apart from the decision, and asks first (editorial.actions).
+            "submit_restarts_review": workflow.submit_restarts_review(change),
             "submit_form": SubmitForm(initial={"summary": revision.summary if revision else ""}),
             "comment_form": CommentForm(change=change, auto_id="new-comment-%s"),
             "withdraw_form": ReasonForm(auto_id="withdraw-%s"),
@@ -537,13 +545,17 @@ class PublicationAdmin(ReadOnlyAdmin):
         "published_by",
         "last_revised",
         "last_reviewed",
-        "reviewed_by",
+        "reviewed_by_text",
         "next_review_due",
         "content_hash",
         "public_view",
         "manifest",
     ]
     readonly_fields = fields
+
+    @admin.display(description="reviewed by")
+    def reviewed_by_text(self, obj: Publication) -> str:
+        return credentials_text(obj.reviewed_by) if obj.last_reviewed else "—"
 
     @admin.display(description="hash")
     def short_hash(self, obj: Publication) -> str:

@@ -227,6 +227,17 @@ class ReasonForm(forms.Form):
     )
 
 
+class RenameForm(forms.Form):
+    """A change's title, as its author wants editors to know it."""
+
+    title = forms.CharField(
+        label="Title",
+        max_length=Change._meta.get_field("title").max_length,
+        help_text="What this change is, for editors, e.g. “Headache for everolimus”.",
+        widget=forms.TextInput(attrs={"size": 50}),
+    )
+
+
 class SignOffForm(forms.Form):
     """The note that goes with a request for a periodic medical review."""
 

@@ -613,7 +613,8 @@ class Publication(AppendOnlyModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.published_at:%Y-%m-%d %H:%M})"
+        # In the site's time, as every other time editors read (stored in UTC).
+        return f"{self.title} ({timezone.localtime(self.published_at):%Y-%m-%d %H:%M})"
 
     def save(self, *args, **kwargs) -> None:
         """On insert, record the audit trail's head and hash every public column."""
@@ -858,7 +859,8 @@ class AuditEntry(AppendOnlyModel):
         indexes = [models.Index(fields=["page", "seq"], name="editorial_audit_page_seq")]
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()} by {self.actor} at {self.at:%Y-%m-%d %H:%M}"
+        at = timezone.localtime(self.at)
+        return f"{self.get_action_display()} by {self.actor} at {at:%Y-%m-%d %H:%M}"
 
     def save(self, *args, **kwargs) -> None:
         """On insert, link the entry to the chain's head under the head's row lock."""

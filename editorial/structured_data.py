@@ -35,6 +35,30 @@ def reviewers_phrase(credentials: list[str]) -> str:
     return " and ".join(with_articles)
 
 
+# The credential's own name first, for editors who read "MD" less readily than a word.
+CREDENTIAL_TITLES = {
+    "MD": "Physician",
+    "DO": "Physician",
+    "OCN": "Oncology certified nurse",
+    "AOCN": "Advanced oncology certified nurse",
+}
+
+
+def credentials_text(credentials: list[str]) -> str:
+    """“Physician (MD), Oncology certified nurse (OCN)” for ['MD', 'OCN'], in the order given.
+
+    A credential this list does not know is shown as it was stored; none reads “none”.
+    """
+    if not credentials:
+        return "none"
+    return ", ".join(
+        f"{CREDENTIAL_TITLES[credential]} ({credential})"
+        if credential in CREDENTIAL_TITLES
+        else str(credential)
+        for credential in credentials
+    )
+
+
 def _drug(drug: dict[str, Any]) -> dict[str, Any]:
     node: dict[str, Any] = {
         "@type": "Drug",

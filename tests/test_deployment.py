@@ -363,7 +363,12 @@ def test_a_managing_editor_made_in_the_admin_can_do_their_work(deployed):
     assert page_form.status == 200
     assert unpublish in page_form.text  # the Unpublish button managing editors have
 
-    done = editor.post(unpublish, {"comment": "Withdrawn while the content is checked."})
+    asked = editor.post(unpublish, {"comment": "Withdrawn while the content is checked."})
+    assert asked.status == 200 and "Yes, take the page off the public site" in asked.text
+    assert site.visitor().get(f"/pages/{SEED_SLUG}/").status == 200  # asked, not done
+    done = editor.post(
+        unpublish, {"comment": "Withdrawn while the content is checked.", "confirmed": "yes"}
+    )
     assert done.status == 302
     after = editor.get(done.headers["Location"])
     assert "is no longer on the public site" in after.text, after.text[-3000:]

@@ -38,7 +38,9 @@ function for a test, patch it in the module that calls it (say,
 from .credentials import credential_refusal, credential_set
 from .editing import (
     change_for_edit,
+    change_rename,
     holding_record,
+    may_rename,
     owned_keys,
     pages_altered,
     record_check_editable,
@@ -98,6 +100,7 @@ from .transitions import (
     next_state,
     publisher_refusal,
     reviewer_refusal,
+    submit_restarts_review,
 )
 
 __all__ = [
@@ -120,6 +123,7 @@ __all__ = [
     "change_claim_review",
     "change_for_edit",
     "change_import_publish",
+    "change_rename",
     "change_submit",
     "change_unschedule",
     "change_withdraw",
@@ -134,6 +138,7 @@ __all__ = [
     "may_act",
     "may_claim",
     "may_comment",
+    "may_rename",
     "may_set_credentials",
     "may_view_drafts",
     "next_state",
@@ -158,4 +163,5 @@ __all__ = [
     "revision_publish",
     "revision_request_changes",
     "revision_schedule",
+    "submit_restarts_review",
 ]

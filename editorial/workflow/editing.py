@@ -31,6 +31,7 @@ from .transitions import (
     _transition,
     _when,
     display_name,
+    is_managing_editor,
 )
 
 
@@ -204,3 +205,41 @@ def _latest_history_ids(keys: set[RecordKey]) -> dict[RecordKey, int]:
         ):
             latest[(name, row["id"])] = row["latest"]
     return latest
+
+
+def may_rename(user: AbstractBaseUser, change: Change) -> bool:
+    """Whether `user` may retitle `change`: its author or a managing editor, while it is open."""
+    return (
+        change.is_open
+        and user.is_authenticated
+        and user.is_active
+        and (user.pk == change.author_id or is_managing_editor(user))
+    )
+
+
+@transaction.atomic
+def change_rename(*, change: Change, user: AbstractBaseUser, title: str) -> Change:
+    """Give an open change the title its author chose (“Edits by NAME” until then).
+
+    The title is for editors only: no revision, approval or publication reads it, so
+    renaming a change in review does not restart its review. Its history records who
+    renamed it and from what.
+    """
+    title = " ".join(title.split())
+    if not title:
+        raise InvalidTransition("Give the change a title.")
+    if not change.is_open:
+        raise InvalidTransition(
+            f"Change {change.pk} is {change.get_state_display().lower()}: its title is kept "
+            "as it was."
+        )
+    if not may_rename(user, change):
+        raise PermissionDenied(
+            f"Only its author or a managing editor may rename change {change.pk}."
+        )
+    change = Change.objects.select_for_update().get(pk=change.pk)
+    if title != change.title:
+        change._change_reason = f"Renamed from “{change.title}”"
+        change.title = title
+        change.save(update_fields=["title"])
+    return change

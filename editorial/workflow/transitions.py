@@ -89,6 +89,18 @@ TRANSITIONS: dict[tuple[str, str], tuple[str, str]] = {
     },
 }
 
+
+def submit_restarts_review(change: Change) -> bool:
+    """Whether submitting `change` now starts its review over: it is in review or approved.
+
+    The new revision needs approvals of its own; those of the last one no longer count.
+    """
+    return (change.state, Action.SUBMIT) in TRANSITIONS and change.state in (
+        State.IN_REVIEW,
+        State.APPROVED,
+    )
+
+
 PUBLISH_PERMISSION = "editorial.publish_change"
 TAKE_OVER_PERMISSION = "editorial.take_over_record"
 VIEW_DRAFT_PERMISSION = "editorial.view_draft"

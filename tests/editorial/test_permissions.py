@@ -245,7 +245,9 @@ def try_schedule(client: Client, actor, scene: Scene) -> Outcome:
 
 
 def try_unpublish(client: Client, actor, scene: Scene) -> Outcome:
-    response = client.post(reverse("admin:editorial_change_unpublish", args=[scene.page.pk]))
+    response = client.post(
+        reverse("admin:editorial_change_unpublish", args=[scene.page.pk]), {"confirmed": "yes"}
+    )
     return Outcome(
         response,
         happened=current_publication_id(scene) is None,
@@ -255,7 +257,9 @@ def try_unpublish(client: Client, actor, scene: Scene) -> Outcome:
 
 def try_withdraw(client: Client, actor, scene: Scene) -> Outcome:
     change = draft_by(scene.users["writer"])
-    response = client.post(reverse("admin:editorial_change_withdraw", args=[change.pk]))
+    response = client.post(
+        reverse("admin:editorial_change_withdraw", args=[change.pk]), {"confirmed": "yes"}
+    )
     change.refresh_from_db()
     wording = everolimus().administration
     return Outcome(

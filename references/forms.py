@@ -1,11 +1,15 @@
-"""The editor's form for a citation."""
+"""The editor's forms for a citation: the citation itself, and a reference to paste into it."""
+
+import datetime
+import json
 
 from django import forms
 from django.db import models
 
 from config.history import ChangeReasonForm
 
-from .models import Citation
+from .models import Citation, fields_outside_kind
+from .parsing import ParsedReference, ReferenceNotRecognised, parse_reference
 from .validators import normalise_doi, validate_doi
 
 
@@ -48,6 +52,29 @@ class CitationForm(ChangeReasonForm):
         ]
         formfield_callback = _https_by_default
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The form's script shows the parts of the chosen kind only; it reads them here,
+        # from the one list the house style follows too.
+        if "kind" in self.fields:
+            self.fields["kind"].widget.attrs["data-kind-fields"] = json.dumps(
+                Citation.FIELDS_BY_KIND
+            )
+
+    def clean(self) -> dict:
+        """Refuse parts the chosen kind does not have: the citation would not show them."""
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if kind:
+            label = Citation.Kind(kind).label.lower()
+            for name in fields_outside_kind(kind, cleaned):
+                self.add_error(
+                    name,
+                    f"A {label} has no {self.fields[name].label.lower()}: clear this, "
+                    "or choose the kind of source it belongs to.",
+                )
+        return cleaned
+
     def clean_doi(self) -> str:
         """Store the DOI bare: "https://doi.org/10.1016/x" and "doi: 10.1016/x" both work."""
         doi = normalise_doi(self.cleaned_data.get("doi", ""))
@@ -58,3 +85,44 @@ class CitationForm(ChangeReasonForm):
     def clean_pmid(self) -> str:
         """A PMID pasted with spaces around it is still the same PMID."""
         return self.cleaned_data.get("pmid", "").strip()
+
+
+class PasteForm(forms.Form):
+    """A reference pasted whole, read into the citation's parts for the writer to check."""
+
+    reference = forms.CharField(
+        label="Paste a reference",
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        help_text="One reference as a reference list writes it, e.g. “Motzer RJ, Hutson TE, "
+        "Tomczak P, et al. Sunitinib versus interferon alfa in metastatic renal-cell "
+        "carcinoma. N Engl J Med. 2007;356(2):115-124.” The form below is filled in from "
+        "it for you to check; nothing is saved until you save the form.",
+    )
+
+    parsed: ParsedReference | None = None
+
+    def clean_reference(self) -> str:
+        text = self.cleaned_data["reference"]
+        try:
+            self.parsed = parse_reference(text)
+        except ReferenceNotRecognised as refused:
+            raise forms.ValidationError(str(refused), code="not_recognised") from refused
+        return text
+
+
+def initial_from_parsed(parsed: ParsedReference) -> dict[str, str]:
+    """The citation form's initial data for a parsed reference, as the admin reads it.
+
+    Values are text, as in a query string: dates as YYYY-MM-DD, "et al." only when set.
+    """
+    initial = {"kind": parsed.kind}
+    for name, value in parsed.fields.items():
+        if isinstance(value, bool):
+            if value:
+                initial[name] = "on"
+        elif isinstance(value, datetime.date):
+            initial[name] = value.isoformat()
+        else:
+            initial[name] = str(value)
+    return initial

@@ -333,18 +333,9 @@ class Citation(models.Model):
         return first
 
     def filled_fields_outside_kind(self) -> list[str]:
-        """The filled fields that this kind does not have, which its citation would not show.
-
-        A writer who changes the kind after filling in parts would otherwise keep text
-        that no reader sees; the form refuses them instead of dropping them silently.
-        """
-        own = set(self.FIELDS_BY_KIND.get(self.kind, ()))
-        every = dict.fromkeys(name for names in self.FIELDS_BY_KIND.values() for name in names)
-        return [
-            name
-            for name in every
-            if name not in own and getattr(self, name) not in (None, "", False)
-        ]
+        """The filled fields this citation's kind does not have (see `fields_outside_kind`)."""
+        values = {field.name: getattr(self, field.name) for field in self._meta.concrete_fields}
+        return fields_outside_kind(self.kind, values)
 
     @property
     def doi_url(self) -> str:
@@ -424,3 +415,22 @@ class Citation(models.Model):
                     params={"label": label, "existing": existing},
                 )
         return errors
+
+
+def fields_outside_kind(kind: str, values: dict) -> list[str]:
+    """The names in `values` that are filled but are not parts of `kind`, in model order.
+
+    The house style does not show them, so a writer who changed the kind after filling in
+    parts would keep text that no reader sees; the form refuses them instead of dropping
+    them silently.
+    """
+    own = set(Citation.FIELDS_BY_KIND.get(kind, ()))
+    parts = {name for names in Citation.FIELDS_BY_KIND.values() for name in names}
+    return [
+        field.name
+        for field in Citation._meta.concrete_fields
+        if field.name in values
+        and field.name in parts
+        and field.name not in own
+        and values[field.name] not in (None, "", False)
+    ]

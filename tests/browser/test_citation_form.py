@@ -80,11 +80,8 @@ def test_a_pasted_reference_fills_the_form_with_its_kinds_parts(add_screen, arti
     with page.expect_navigation():
         page.click("input[name=_paste]")
 
-    values = {
-        name: page.input_value(f"#id_{name}")
-        for name in ["kind", "authors", "title", "container_title", "year", "volume", "issue"]
-        + ["pages", "doi", "pmid"]
-    }
+    names = ["kind", "authors", "title", "container_title", "year", "volume", "issue", "pages"]
+    values = {name: page.input_value(f"#id_{name}") for name in [*names, "doi", "pmid"]}
     assert values == {
         "kind": Citation.Kind.JOURNAL_ARTICLE,
         "authors": "Motzer RJ\nHutson TE\nTomczak P",

@@ -142,3 +142,20 @@ def test_a_part_the_chosen_kind_does_not_have_is_refused_on_its_field(as_writer)
         "A guideline has no volume: clear this, or choose the kind of source it belongs to."
     ]
     assert Citation.objects.count() == 0
+
+
+def test_a_paste_in_the_page_screens_add_citation_popup_stays_a_popup(as_writer):
+    response = as_writer.post(
+        ADD + "?_to_field=id&_popup=1", {"reference": MOTZER, "_paste": "Fill in the form"}
+    )
+
+    assert response.context["is_popup"]
+    assert filled(response)["doi"] == "10.1056/NEJMoa065044"
+
+
+def test_someone_who_may_not_add_citations_cannot_paste_one(client, physician):
+    client.force_login(physician)
+
+    response = paste(client, MOTZER)
+
+    assert response.status_code == 403

@@ -245,7 +245,8 @@ def _journal_article(parts: list[str], result: ParsedReference) -> None:
         source_at = len(parts)
     else:
         _source(parts[source_at], result)
-    if source_at < 2:
+    # A lone part before the journal that names people is the authors, not a title.
+    if source_at < 2 or (source_at == 2 and _looks_like_people(parts[0])):
         raise ReferenceNotRecognised(NO_TITLE.format(kind="journal article", where="journal"))
     result.fields["container_title"] = parts[source_at - 1]
     before = parts[: source_at - 1]

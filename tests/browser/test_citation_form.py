@@ -100,3 +100,26 @@ def test_a_pasted_reference_fills_the_form_with_its_kinds_parts(add_screen, arti
     assert Citation.objects.count() == 0
     page.screenshot(path=str(artifacts / "citation-pasted.png"), full_page=True)
     assert page.evaluate("window.__cspViolations") == []
+
+
+def form_height(page) -> float:
+    return page.evaluate("document.querySelector('#citation_form').offsetHeight")
+
+
+def test_without_script_every_part_shows_and_with_it_the_form_is_far_shorter(
+    browser, add_screen, live_server, writer
+):
+    with_script = form_height(add_screen)
+    context = browser.new_context(
+        viewport={"width": 1400, "height": 1000}, java_script_enabled=False
+    )
+    try:
+        page = context.new_page()
+        log_in(page, live_server, writer)
+        page.goto(f"{live_server.url}/admin/references/citation/add/")
+        every = JOURNAL_ONLY + BOOK_ONLY + WEB_ONLY
+        assert shown(page, every) == dict.fromkeys(every, True)
+        # About 1,250 px for a journal article against 2,230 px for every part.
+        assert with_script < 0.65 * form_height(page)
+    finally:
+        context.close()

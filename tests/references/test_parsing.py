@@ -267,6 +267,10 @@ def test_an_empty_paste_is_refused():
         parse_reference("  \n ")
 
 
-def test_a_journal_source_without_a_title_is_refused_rather_than_guessed():
+@pytest.mark.parametrize(
+    "text",
+    ["N Engl J Med. 2007;356(2):115-124.", "Motzer RJ, Hutson TE. N Engl J Med. 2007;356:115."],
+)
+def test_a_journal_source_without_a_title_is_refused_rather_than_guessed(text):
     with pytest.raises(ReferenceNotRecognised, match="no title was found"):
-        parse_reference("N Engl J Med. 2007;356(2):115-124.")
+        parse_reference(text)

@@ -73,3 +73,7 @@ def test_a_citation_names_its_filled_parts_that_its_kind_does_not_have():
     )
 
     assert page.filled_fields_outside_kind() == ["volume"]
+
+
+def test_no_seed_citation_has_parts_its_kind_does_not_show(seed_citations):
+    assert [citation.filled_fields_outside_kind() for citation in seed_citations] == [[]] * 8

@@ -36,6 +36,8 @@ database, no request, nothing fetched. The rules, in the order they are applied:
    (if two remain) and the title.
 8. Dates are read as "August 31, 2018", "Aug 31, 2018", "31 August 2018" or "2018-08-31".
 
+A whole reference list is first cut into references by `split_reference_list`.
+
 Nothing is dropped silently: every piece of text that no rule places (a day of the
 month, a PMCID, a sentence after the identifiers) is returned in `unplaced`, for the
 writer to put where it belongs.
@@ -63,6 +65,7 @@ _PMID = re.compile(r"\bPMID\b\s*:?\s*(\d{1,8})\b", re.IGNORECASE)
 _ET_AL = re.compile(r",?\s*\bet\.?\s*al\b\.?", re.IGNORECASE)
 _ET_AL_THEN_TEXT = re.compile(r"^(.*?,?\s*\bet\.?\s*al\b\.?)\s+(\S.*)$", re.IGNORECASE)
 _PERSON = re.compile(r"(?:[\w'’-]+\s+){1,3}[A-Z]{1,4}")
+_FIRST_AUTHOR = re.compile(r"^(?:[\w'’-]+\s+){1,3}[A-Z]{1,4}[,.]")
 _AND = re.compile(r"\s+(?:and|&)\s+")
 
 _SOURCE = re.compile(
@@ -177,6 +180,45 @@ def parse_reference(text: str) -> ParsedReference:
         name: value for name, value in result.fields.items() if value not in ("", None)
     }
     return result
+
+
+# A reference is at most this long; a longer "reference" is two run together.
+REFERENCE_MAX_CHARS = 3000
+
+
+def split_reference_list(text: str) -> list[str]:
+    """Cut a pasted reference list into its references, in order, each on one line.
+
+    The rules, as a page's reference list writes one:
+
+    1. When any line starts with a list number ("1.", "1)" or "[1]"), each numbered line
+       starts a reference and every line up to the next numbered one belongs to it (a
+       reference the page wrapped). Text before the first number is a reference of its own.
+    2. Otherwise each line is one reference, except that a line not ending in ".", "?"
+       or "!" runs on into the next line of the same paragraph (a wrapped reference:
+       the house style ends every reference with a period), unless that line starts
+       with an author as a person ("Motzer RJ," or "Motzer RJ.").
+    3. Blank lines only separate; they never belong to a reference. The list numbers
+       are dropped (the order is kept).
+    """
+    lines = [line.strip() for line in (text or "").splitlines()]
+    numbered = any(_LIST_NUMBER.match(line) for line in lines)
+    entries: list[list[str]] = []
+    open_entry = False  # whether the next line may continue the last reference
+    for line in lines:
+        if not line:
+            open_entry = numbered and bool(entries)
+            continue
+        if numbered:
+            starts = bool(_LIST_NUMBER.match(line))
+        else:
+            starts = not open_entry or bool(_FIRST_AUTHOR.match(line))
+        if starts or not entries:
+            entries.append([_LIST_NUMBER.sub("", line)])
+        else:
+            entries[-1].append(line)
+        open_entry = numbered or not line.endswith((".", "?", "!"))
+    return [" ".join(entry) for entry in entries]
 
 
 def _parts(text: str) -> list[str]:

@@ -179,6 +179,7 @@ class CitationAdmin(HistoryAdmin):
         existing = entry.existing
         return {
             "entry": entry,
+            "outcome": entry.outcome.label,
             "kind": citation.get_kind_display() if citation else "",
             "label": str(citation) if citation else "",
             "as_it_will_read": format_citation_html(citation) if citation else "",

@@ -1,11 +1,15 @@
-"""The citation form in real Chromium: the chosen kind's parts only, and a pasted reference."""
+"""The citation form in real Chromium: the chosen kind's parts only, a pasted reference or list."""
 
 import pytest
 
 from references.models import Citation
-from tests.references.test_parsing import MOTZER
+from references.parsing import parse_reference
+from tests.references.test_parsing import ACS_PAGE, MOTZER, NCCN_KIDNEY, RINI_CHAPTER
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+# A new page's reference list as a writer copies it: numbered, a blank line between.
+FOUR_REFERENCES = f"1. {MOTZER}\n\n2. {RINI_CHAPTER}\n\n3. {ACS_PAGE}\n\n4. {NCCN_KIDNEY}\n"
 
 JOURNAL_ONLY = ["month", "volume", "issue", "pages", "doi", "pmid"]
 BOOK_ONLY = ["chapter_number", "book_title", "editors", "edition", "publisher", "publisher_place"]
@@ -123,3 +127,44 @@ def test_without_script_every_part_shows_and_with_it_the_form_is_far_shorter(
         assert with_script < 0.65 * form_height(page)
     finally:
         context.close()
+
+
+def test_a_pasted_list_of_four_references_is_added_in_two_form_submissions(add_screen, artifacts):
+    page = add_screen
+    posts = []
+    page.on(
+        "request", lambda request: posts.append(request.url) if request.method == "POST" else None
+    )
+    page.fill("#id_reference", FOUR_REFERENCES)
+    with page.expect_navigation():
+        page.click("input[name=_paste]")
+
+    assert page.locator(".citation-list-entry.outcome-new").count() == 4
+    page.screenshot(path=str(artifacts / "citation-list-confirmation.png"), full_page=True)
+    with page.expect_navigation():
+        page.click("input[name=_confirm_list]")
+
+    assert len(posts) == 2
+    assert page.url.endswith("/admin/references/citation/")
+    assert "Added 4 citations from the reference list" in page.inner_text(".messagelist")
+    assert Citation.objects.count() == 4
+    assert page.evaluate("window.__cspViolations") == []
+
+
+def test_the_same_list_pasted_again_is_found_in_the_library_and_a_bad_line_explained(
+    add_screen, artifacts
+):
+    page = add_screen
+    for text in [MOTZER, RINI_CHAPTER]:
+        parse_reference(text).citation().save()
+    page.goto(page.url.replace("/add/", "/add-list/"))
+    page.fill("#id_references", f"{FOUR_REFERENCES}\n5. Sunitinib is a good drug.\n")
+    with page.expect_navigation():
+        page.click("input[name=_read_list]")
+
+    assert page.locator(".citation-list-entry.outcome-existing").count() == 2
+    assert page.locator(".citation-list-entry.outcome-new").count() == 2
+    assert "does not read as a reference" in page.inner_text("#entry-5")
+    assert page.get_attribute("input[name=_confirm_list]", "value") == "Add these 2 citations"
+    page.screenshot(path=str(artifacts / "citation-list-confirmation-mixed.png"), full_page=True)
+    assert page.evaluate("window.__cspViolations") == []

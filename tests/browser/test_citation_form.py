@@ -159,6 +159,7 @@ def test_the_same_list_pasted_again_is_found_in_the_library_and_a_bad_line_expla
         parse_reference(text).citation().save()
     page.goto(page.url.replace("/add/", "/add-list/"))
     page.fill("#id_references", f"{FOUR_REFERENCES}\n5. Sunitinib is a good drug.\n")
+    page.screenshot(path=str(artifacts / "citation-list-form.png"), full_page=True)
     with page.expect_navigation():
         page.click("input[name=_read_list]")
 

@@ -13,10 +13,10 @@ from .formatting import format_citation_html
 from .forms import CitationForm, PasteForm, ReferenceListForm, initial_from_parsed
 from .models import Citation
 from .reference_list import (
-    Outcome,
     add_new_citations,
     list_token,
     new_entries,
+    outcome_counts,
     parts_as_saved,
     read_reference_list,
 )
@@ -155,16 +155,13 @@ class CitationAdmin(HistoryAdmin):
         if entries is None:
             entries = read_reference_list(text, form_class=self.get_form(request), reason=reason)
         rows = [self._list_row(entry) for entry in entries]
-        counts = {outcome: 0 for outcome in Outcome}
-        for entry in entries:
-            counts[entry.outcome] += 1
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": "Check the references before adding them",
             "rows": rows,
-            "counts": [(outcome.label, counts[outcome]) for outcome in Outcome if counts[outcome]],
-            "new_count": counts[Outcome.NEW],
+            "counts": [(outcome.label, count) for outcome, count in outcome_counts(entries)],
+            "new_count": len(new_entries(entries)),
             "form": ReferenceListForm(initial={"references": text, "change_reason": reason}),
             "token": list_token(entries),
             "confirm_button": CONFIRM_LIST_BUTTON,
@@ -196,8 +193,9 @@ class CitationAdmin(HistoryAdmin):
         if request.POST.get("token") != list_token(entries):
             self.message_user(
                 request,
-                "The library changed since you checked this list, so nothing was added. "
-                "Check the references again below, then add them.",
+                "What this list would add is no longer what you checked (the list or the "
+                "library changed meanwhile), so nothing was added. Check the references "
+                "again below, then add them.",
                 messages.WARNING,
             )
             return self._list_confirmation(request, text, reason, entries)

@@ -133,6 +133,12 @@ def new_entries(entries: list[ListEntry]) -> list[ListEntry]:
     return [entry for entry in entries if entry.outcome == Outcome.NEW]
 
 
+def outcome_counts(entries: list[ListEntry]) -> list[tuple[Outcome, int]]:
+    """How many entries have each outcome, in the order of `Outcome`, the outcomes no entry has left out."""
+    counts = [(outcome, sum(entry.outcome == outcome for entry in entries)) for outcome in Outcome]
+    return [(outcome, count) for outcome, count in counts if count]
+
+
 def list_token(entries: list[ListEntry]) -> str:
     """A digest of what the list will do: each entry's outcome, match and parts.
 

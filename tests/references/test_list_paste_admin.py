@@ -3,6 +3,8 @@
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -283,6 +285,22 @@ def test_a_reviewer_who_may_not_add_citations_gets_403_on_every_step(client, phy
     response = client.post(ADD_LIST, {"references": OWN_LIST, "token": "x", "_confirm_list": "Add"})
     assert response.status_code == 403
     assert Citation.objects.count() == 0
+
+
+def test_a_refusal_by_the_workflow_adds_none_of_the_list_and_says_why(client):
+    # May add citations but not edit them: the workflow refuses to put them in a change.
+    user = get_user_model().objects.create_user(username="adder", is_staff=True)
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["add_citation", "view_citation"])
+    )
+    client.force_login(user)
+
+    response = confirm(client, read(client, OWN_LIST))
+
+    assert response.status_code == 200
+    assert "Nothing was added: You may not edit this record." in response.content.decode()
+    assert Citation.objects.count() == 0
+    assert not ChangeRecord.objects.exists()
 
 
 def test_the_confirmation_needs_its_csrf_token(writer):

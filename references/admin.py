@@ -13,6 +13,7 @@ from .formatting import format_citation_html
 from .forms import CitationForm, PasteForm, ReferenceListForm, initial_from_parsed
 from .models import Citation
 from .reference_list import (
+    Outcome,
     add_new_citations,
     list_token,
     new_entries,
@@ -246,12 +247,12 @@ class CitationAdmin(HistoryAdmin):
             ),
         )
         noun = "citation" if len(added) == 1 else "citations"
-        skipped = len(entries) - len(added)
-        rest = (
-            f" {skipped} of the list's references were not added (shown before you confirmed)."
-            if skipped
-            else ""
-        )
+        others = [
+            f"{count} {outcome.label.lower()}"
+            for outcome, count in outcome_counts(entries)
+            if outcome != Outcome.NEW
+        ]
+        rest = f" Not added: {', '.join(others)}." if others else ""
         self.message_user(
             request,
             format_html(

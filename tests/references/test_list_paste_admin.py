@@ -158,10 +158,11 @@ def test_an_unreadable_reference_is_shown_with_its_reason_and_the_rest_are_added
     assert escape(NOT_A_REFERENCE) in html
     assert "This does not read as a reference in the house style" in html
     assert 'value="Add these 2 citations"' in html
-    confirm(as_writer, response)
+    added = confirm(as_writer, response)
     assert sorted(format_citation(c) for c in Citation.objects.all()) == sorted(
         [MOTZER, RINI_CHAPTER]
     )
+    assert "Not added: 1 cannot be read." in as_writer.get(added.url).content.decode()
 
 
 def test_words_no_part_took_are_shown_as_warnings(as_writer):

@@ -109,7 +109,10 @@ class CitationAdmin(HistoryAdmin):
             paste_form = PasteForm(request.POST)
             if paste_form.is_valid() and paste_form.is_list:
                 if IS_POPUP_VAR not in request.GET and IS_POPUP_VAR not in request.POST:
-                    return self._list_confirmation(request, paste_form.cleaned_data["reference"])
+                    list_form = ReferenceListForm({"references": request.POST["reference"]})
+                    if not list_form.is_valid():
+                        return self._list_paste_screen(request, list_form)
+                    return self._list_confirmation(request, list_form.cleaned_data["references"])
                 paste_form.add_error(
                     "reference",
                     "This is a list of several references. In this window, paste one "

@@ -335,6 +335,26 @@ def test_an_empty_list_is_refused_on_its_box(as_writer):
     ]
 
 
+def test_a_list_of_more_than_a_hundred_references_is_refused_whole(as_writer):
+    too_many = "\n".join(f"{n}. {MOTZER}" for n in range(1, 102))
+
+    for response in [
+        read(as_writer, too_many),
+        as_writer.post(ADD, {"reference": too_many, "_paste": "Fill in"}),
+    ]:
+        assert response.context["form"].errors["references"] == [
+            "This list has 101 references; add at most 100 at a time, so that each can be checked."
+        ]
+    assert Citation.objects.count() == 0
+
+
+def test_a_reference_too_long_to_be_one_is_skipped_as_two_run_together(as_writer):
+    response = read(as_writer, f"{MOTZER}\n{RINI_CHAPTER.removesuffix('.') * 40}.")
+
+    assert outcomes(response) == ["new", "unreadable"]
+    assert "are two references run together?" in response.content.decode()
+
+
 def test_a_list_pasted_in_the_add_citation_popup_is_refused_there(as_writer):
     response = as_writer.post(
         ADD + "?_to_field=id&_popup=1", {"reference": OWN_LIST, "_paste": "Fill in"}

@@ -168,8 +168,15 @@ class ChangeReasonAdminMixin:
         reason = form.cleaned_data.get("change_reason", "")
         return reason or ("Edited in admin" if change else "Created in admin")
 
+    # What `record_saved` may refuse with (the workflow sets it): a view that saves
+    # records itself shows these as messages, its transaction rolled back.
+    save_refusals: tuple[type[Exception], ...] = ()
+
     def record_saved(self, request, obj) -> None:
         """Called after each record (or inline row) is saved; a hook for the workflow."""
+
+    def say_where_saved(self, request) -> None:
+        """Called once a view has saved records; a hook for the workflow to say where."""
 
     def record_deleting(self, request, obj) -> None:
         """Called before each record (or inline row) is deleted; a hook for the workflow."""

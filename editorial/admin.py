@@ -64,6 +64,8 @@ admin.site.index_template = "admin/imprimatur_index.html"
 class WorkflowAdminMixin:
     """Content edits join the editor's change; a record another change holds is refused."""
 
+    save_refusals = actions.REFUSALS
+
     def get_form(self, request, obj=None, **kwargs):
         form_class = super().get_form(request, obj, **kwargs)
         user = request.user
@@ -121,6 +123,9 @@ class WorkflowAdminMixin:
 
     def record_deleting(self, request, obj) -> None:
         request.imprimatur_change = workflow.record_edit(user=request.user, instance=obj)
+
+    def say_where_saved(self, request) -> None:
+        self._say_where(request)
 
     def _say_where(self, request) -> None:
         change = getattr(request, "imprimatur_change", None)

@@ -5,6 +5,7 @@ model only holds the parts. Nothing happens in `save()`; normalising and checkin
 identifiers is `clean()`'s job (called by the admin form and by `full_clean()`).
 """
 
+import re
 import textwrap
 from urllib.parse import quote
 
@@ -22,6 +23,30 @@ from .validators import normalise_doi, validate_doi, validate_pmid
 # percent-encoded, as doi.org asks.
 _DOI_URL_SAFE = "/:;()[]!$&'*+,=@"
 
+# A person as the house style writes one: one to three surname words, then initials.
+_PERSON = re.compile(r"(?:[\w'’-]+\s+){1,3}[A-Z]{1,4}")
+# A leading collection name that ends in a colon: "NCCN Clinical Practice Guidelines in
+# Oncology (NCCN Guidelines®): Kidney Cancer".
+_COLLECTION = re.compile(r"^[^:]*\bguidelines?\b[^:]*:\s*(?=\S)", re.IGNORECASE)
+_YEAR_ENDING_VERSION = re.compile(r"((?:19|20)\d\d)\s*$")
+# Words too small to end a shortened title on ("Sunitinib versus interferon alfa in…").
+_DANGLING = {"a", "an", "and", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"}
+_LABEL_TITLE_WIDTH = 40
+
+
+def _without_collection(title: str) -> str:
+    return _COLLECTION.sub("", title, count=1)
+
+
+def _shorten(title: str) -> str:
+    """The title cut at a word to about 40 characters, ending in "…" when cut."""
+    if len(title) <= _LABEL_TITLE_WIDTH:
+        return title
+    words = textwrap.shorten(title, width=_LABEL_TITLE_WIDTH, placeholder="").split()
+    while len(words) > 1 and words[-1].lower() in _DANGLING:
+        words.pop()
+    return " ".join(words).rstrip(",;:") + "…"
+
 
 class Citation(models.Model):
     """One source (journal article, book chapter, website or guideline) as structured parts."""
@@ -31,6 +56,44 @@ class Citation(models.Model):
         BOOK_CHAPTER = "book_chapter", "Book chapter"
         WEBSITE = "website", "Website"
         GUIDELINE = "guideline", "Guideline"
+
+    # The parts each kind has, beyond the kind itself: the one list that the house style
+    # (`references.formatting` writes exactly these), the form (which shows only these,
+    # see `references.forms`) and the paste parser (`references.parsing`) all follow.
+    # Website and guideline share one pattern in the house style, so they share parts.
+    _COMMON_FIELDS = ("authors", "authors_et_al", "title", "year")
+    _WEB_FIELDS = (
+        *_COMMON_FIELDS,
+        "series",
+        "container_title",
+        "version",
+        "updated_date",
+        "url",
+        "accessed_date",
+    )
+    FIELDS_BY_KIND = {
+        Kind.JOURNAL_ARTICLE: (
+            *_COMMON_FIELDS,
+            "container_title",
+            "month",
+            "volume",
+            "issue",
+            "pages",
+            "doi",
+            "pmid",
+        ),
+        Kind.BOOK_CHAPTER: (
+            *_COMMON_FIELDS,
+            "chapter_number",
+            "book_title",
+            "editors",
+            "edition",
+            "publisher",
+            "publisher_place",
+        ),
+        Kind.WEBSITE: _WEB_FIELDS,
+        Kind.GUIDELINE: _WEB_FIELDS,
+    }
 
     # The parts each kind cannot do without, beyond the title that every kind needs (the
     # field itself requires it). `clean()` reports the missing ones on their fields.
@@ -227,15 +290,52 @@ class Citation(models.Model):
         ]
 
     def __str__(self) -> str:
-        """First author (with "et al." if there are more), year and a shortened title."""
-        authors = [line.strip() for line in self.authors.splitlines() if line.strip()]
-        label = authors[0] if authors else ""
-        if label and (len(authors) > 1 or self.authors_et_al):
-            label += " et al."
+        """What tells this citation apart in a list: "Motzer RJ · 2007 · Sunitinib versus…".
+
+        First author, year, title and version, joined by " · ", each left out when empty:
+
+        - The first author as entered; an organisation whose initials the title itself
+          uses is shown by them ("National Comprehensive Cancer Network" → "NCCN").
+        - The year; without one, the year the page was last updated; without that, a
+          year ending the version ("Version 2.2024" → 2024).
+        - The title, without a leading "… Guidelines …:" collection name (every NCCN
+          guideline starts with the same one), shortened to about 40 characters.
+        - The version, as the source writes it.
+
+        Every word shown comes from a field the citation admin searches, so typing the
+        label finds the citation.
+        """
+        parts = [
+            self._label_author(),
+            str(self.label_year or ""),
+            _shorten(_without_collection(self.title.strip())),
+            self.version.strip(),
+        ]
+        return " · ".join(part for part in parts if part)
+
+    @property
+    def label_year(self) -> int | None:
+        """The year the label shows (see `__str__`), or None."""
         if self.year:
-            label = f"{label} {self.year}".strip()
-        title = textwrap.shorten(self.title, width=40, placeholder="…")
-        return f"{label} — {title}" if label else title
+            return self.year
+        if self.updated_date:
+            return self.updated_date.year
+        match = _YEAR_ENDING_VERSION.search(self.version or "")
+        return int(match.group(1)) if match else None
+
+    def _label_author(self) -> str:
+        first = next((line.strip() for line in self.authors.splitlines() if line.strip()), "")
+        if not first or _PERSON.fullmatch(first):
+            return first
+        initials = "".join(word[0] for word in first.split() if word[0].isupper() and len(word) > 1)
+        if len(initials) > 1 and re.search(rf"\b{re.escape(initials)}\b", self.title):
+            return initials
+        return first
+
+    def filled_fields_outside_kind(self) -> list[str]:
+        """The filled fields this citation's kind does not have (see `fields_outside_kind`)."""
+        values = {field.name: getattr(self, field.name) for field in self._meta.concrete_fields}
+        return fields_outside_kind(self.kind, values)
 
     @property
     def doi_url(self) -> str:
@@ -315,3 +415,22 @@ class Citation(models.Model):
                     params={"label": label, "existing": existing},
                 )
         return errors
+
+
+def fields_outside_kind(kind: str, values: dict) -> list[str]:
+    """The names in `values` that are filled but are not parts of `kind`, in model order.
+
+    The house style does not show them, so a writer who changed the kind after filling in
+    parts would keep text that no reader sees; the form refuses them instead of dropping
+    them silently.
+    """
+    own = set(Citation.FIELDS_BY_KIND.get(kind, ()))
+    parts = {name for names in Citation.FIELDS_BY_KIND.values() for name in names}
+    return [
+        field.name
+        for field in Citation._meta.concrete_fields
+        if field.name in values
+        and field.name in parts
+        and field.name not in own
+        and values[field.name] not in (None, "", False)
+    ]

@@ -134,8 +134,8 @@ def test_every_seed_citation_has_the_parts_its_kind_requires(seed_citations):
         citation.clean()
 
 
-def test_str_is_first_author_year_and_shortened_title(raymond):
-    assert str(raymond) == "Raymond E et al. 2011 — Sunitinib malate for the treatment of…"
+def test_str_is_the_label_first_author_year_and_shortened_title(raymond):
+    assert str(raymond) == "Raymond E · 2011 · Sunitinib malate for the treatment…"
 
 
 @pytest.mark.django_db

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.forms import modelform_factory
 from django.urls import reverse
 
 from drugs.models import DrugSection, MoreInformationLink
@@ -201,3 +202,17 @@ def test_a_wide_change_shows_the_grades_of_the_page_its_passages_are_shown_on(
     text = client.get(reverse("admin:editorial_change_change", args=[change.pk])).content.decode()
     assert text.count("Reading grade</h4>") == 1
     assert "each page's own are on its diff" in text
+
+
+@pytest.mark.parametrize("grade", [0, 19])
+def test_a_target_that_is_no_school_grade_is_refused_with_a_message(grade):
+    form_class = modelform_factory(
+        ReviewPolicy, fields=["name", "is_active", "review_interval_months", "reading_grade"]
+    )
+    form = form_class(
+        data={"name": "Plain", "review_interval_months": 12, "reading_grade": grade},
+        instance=ReviewPolicy(is_active=False),
+    )
+    assert not form.is_valid()
+    assert "reading_grade" in form.errors
+    assert form.errors["reading_grade"][0].startswith("Ensure this value is")

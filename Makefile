@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 LOCAL := DJANGO_SETTINGS_MODULE=config.settings.local
 
-.PHONY: run test lint install
+.PHONY: run test lint install guide-screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,3 +32,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(LOCAL) $(BIN)/python manage.py makemigrations --check --dry-run
+
+## Take the editors' guide's screenshots again, into docs/editors-guide/ (needs Chromium and npm ci)
+guide-screenshots: install
+	REFRESH_GUIDE_SCREENSHOTS=1 REQUIRE_BROWSER=1 $(BIN)/pytest tests/browser/test_editors_guide.py

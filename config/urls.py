@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from editorial import guide
 from editorial.public.urls import root_urlpatterns
 
 admin.site.site_header = "Imprimatur"
@@ -8,6 +9,13 @@ admin.site.site_title = "Imprimatur"
 admin.site.index_title = "Drug information content"
 
 urlpatterns = [
+    # The editors' guide, inside the admin: the admin's own check lets in signed-in staff only.
+    path("admin/guide/", admin.site.admin_view(guide.guide), name="editors_guide"),
+    path(
+        "admin/guide/images/<str:name>",
+        admin.site.admin_view(guide.guide_image, cacheable=True),
+        name="editors_guide_image",
+    ),
     path("admin/", admin.site.urls),
     *root_urlpatterns,
     path("", include("editorial.public.urls")),

@@ -25,7 +25,7 @@ import drugs.admin  # noqa: F401
 import references.admin  # noqa: F401
 from drugs.models import Page
 
-from . import actions, registry, review, timeline, workflow
+from . import actions, readability, registry, review, timeline, workflow
 from .diffing import html_diff
 from .forms import (
     CommentForm,
@@ -276,6 +276,7 @@ class ChangeAdmin(SimpleHistoryAdmin):
         wide = None
         listing = PageListForm(request.GET)
         wanted = listing.cleaned_data if listing.is_valid() else {}
+        target = readability.policy_target()
         if page_count > 1:
             wide = review.wide_review(
                 revision,
@@ -283,6 +284,7 @@ class ChangeAdmin(SimpleHistoryAdmin):
                 query=wanted.get("q", ""),
                 only_differing=wanted.get("differing", False),
                 number=wanted.get("p") or 1,
+                target=target,
             )
         context = {
             **self.admin_site.each_context(request),
@@ -294,7 +296,7 @@ class ChangeAdmin(SimpleHistoryAdmin):
             "wide": wide,
             "page_list_form": listing,
             "list_query": _list_query(wanted),
-            "comparisons": [] if wide else review.page_comparisons(change, revision),
+            "comparisons": [] if wide else review.page_comparisons(change, revision, target=target),
             "record_changes": review.record_changes(change, revision),
             "comments": comments,
             "claims": change.review_claims.select_related("reviewer"),
@@ -346,6 +348,7 @@ class ChangeAdmin(SimpleHistoryAdmin):
                 "content": snapshot.content,
                 "change": snapshot.revision.change,
                 "revision": snapshot.revision,
+                "reading": readability.page_reading(snapshot.content, readability.policy_target()),
             },
         )
         response["Cache-Control"] = "private, no-store"
@@ -359,7 +362,7 @@ class ChangeAdmin(SimpleHistoryAdmin):
             RevisionPage.objects.select_related("revision__change", "base_publication"), pk=pk
         )
         change = snapshot.revision.change
-        diff = review.page_diff(snapshot)
+        diff = review.page_diff(snapshot, readability.policy_target())
         recorded = review.note_opened(snapshot, request.user)
         listing = PageListForm(request.GET)
         query = _list_query(listing.cleaned_data if listing.is_valid() else {})
@@ -395,7 +398,12 @@ class ChangeAdmin(SimpleHistoryAdmin):
         response = render(
             request,
             "editorial/preview.html",
-            {"html": mark_safe(render_page_body(content)), "content": content, "change": change},  # noqa: S308 - autoescaped by render_page_body
+            {
+                "html": mark_safe(render_page_body(content)),  # noqa: S308 - autoescaped by render_page_body
+                "content": content,
+                "change": change,
+                "reading": readability.page_reading(content, readability.policy_target()),
+            },
         )
         response["Cache-Control"] = "private, no-store"
         return response
@@ -656,5 +664,5 @@ class PolicyRequirementInline(admin.TabularInline):
 
 @admin.register(ReviewPolicy)
 class ReviewPolicyAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "is_active", "review_interval_months"]
+    list_display = ["name", "is_active", "review_interval_months", "reading_grade"]
     inlines = [PolicyRequirementInline]

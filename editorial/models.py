@@ -12,6 +12,7 @@ import datetime
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models, transaction
 from django.db.models import Max, Q
 from django.urls import reverse
@@ -154,6 +155,13 @@ class ReviewPolicy(models.Model):
     review_interval_months = models.PositiveSmallIntegerField(
         default=12, help_text="Months after a full medical review that the next one is due."
     )
+    reading_grade = models.PositiveSmallIntegerField(
+        "target reading grade",
+        default=8,
+        validators=[MinValueValidator(1), MaxValueValidator(18)],
+        help_text="Sections that read above this US school grade (Flesch–Kincaid) are marked "
+        "for writers and reviewers. Patient information should read at grade 8 or lower.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -161,7 +169,11 @@ class ReviewPolicy(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["is_active"], condition=Q(is_active=True), name="one_active_review_policy"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(reading_grade__gte=1, reading_grade__lte=18),
+                name="reading_grade_is_a_school_grade",
+            ),
         ]
 
     def __str__(self) -> str:

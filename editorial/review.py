@@ -23,7 +23,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
-from . import workflow
+from . import readability, workflow
 from .diffing import (
     ADDED,
     CHANGED,
@@ -58,6 +58,7 @@ class PageComparison:
     before: SafeString
     after: SafeString
     preview_url: str
+    reading: readability.PageReading | None = None  # the page as it would read
 
     @property
     def removed(self) -> list["Passage"]:
@@ -100,8 +101,12 @@ def _published(name: str, pk: int) -> models.Model | None:
     return model.history.filter(history_id=version.history_id).first()
 
 
-def snapshot_comparison(snapshot: RevisionPage) -> PageComparison:
-    """A revision's page as the public reads it now beside how it would read."""
+def snapshot_comparison(snapshot: RevisionPage, target: int | None = None) -> PageComparison:
+    """A revision's page as the public reads it now beside how it would read.
+
+    With a `target` reading grade, the comparison carries the page's reading grades,
+    read from the snapshot it already holds.
+    """
     base = snapshot.base_publication
     before, after = html_diff(base.html if base else "", snapshot.html)
     return PageComparison(
@@ -112,15 +117,25 @@ def snapshot_comparison(snapshot: RevisionPage) -> PageComparison:
         before=before,
         after=after,
         preview_url=reverse("admin:editorial_change_preview", args=[snapshot.pk]),
+        reading=_reading(snapshot.content, target),
     )
 
 
-def page_comparisons(change: Change, revision: Revision | None) -> list[PageComparison]:
-    """Each page the change alters, as the public reads it now and as it would read it."""
+def _reading(content: dict[str, Any], target: int | None) -> readability.PageReading | None:
+    return None if target is None else readability.page_reading(content, target)
+
+
+def page_comparisons(
+    change: Change, revision: Revision | None, *, target: int | None = None
+) -> list[PageComparison]:
+    """Each page the change alters, as the public reads it now and as it would read it.
+
+    With a `target` reading grade, each carries its reading grades (`editorial.readability`).
+    """
     comparisons = []
     if revision is not None:
         for snapshot in revision.pages.select_related("base_publication"):
-            comparisons.append(snapshot_comparison(snapshot))
+            comparisons.append(snapshot_comparison(snapshot, target))
         return comparisons
     keys = workflow.owned_keys(change)
     for page_id in workflow.pages_altered(change, keys):
@@ -144,6 +159,7 @@ def page_comparisons(change: Change, revision: Revision | None) -> list[PageComp
                 preview_url=reverse(
                     "admin:editorial_change_draft_preview", args=[change.pk, page_id]
                 ),
+                reading=_reading(content, target),
             )
         )
     return comparisons
@@ -215,6 +231,7 @@ class WideReview:
     found: int  # how many pages the search matched
     query: str
     only_differing: bool
+    reading: readability.PageReading | None = None  # the page shown as on, as it would read
 
     @property
     def unopened(self) -> list[PageRow]:
@@ -228,6 +245,7 @@ def wide_review(
     query: str = "",
     only_differing: bool = False,
     number: int | str = 1,
+    target: int | None = None,
 ) -> WideReview:
     """The review of a revision that alters many pages: common passages and a page list.
 
@@ -235,6 +253,9 @@ def wide_review(
     each (a fraction of a millisecond a page), so which pages read differently is
     always decided afresh from what will be published, as `workflow.pages_to_open`
     decides it; the screen renders one list page of rows, never every page's diff.
+    With a `target` reading grade, the page the passages are shown as on carries its
+    reading grades (one more query, whatever the number of pages): the shared passages
+    read alike on every page, and each page's own grades are on its diff screen.
     """
     rows = list(
         # In page order, as `workflow.pages_to_open` reads them: a tie between two ways
@@ -271,7 +292,12 @@ def wide_review(
     ]
     page_rows.sort(key=lambda row: (row.title.casefold(), row.snapshot_id))
     differing = [row for row in page_rows if row.differs]
-    shown_as_on = next((row.title for row in page_rows if not row.differs), "")
+    shown = next((row for row in page_rows if not row.differs), None)
+    shown_as_on = shown.title if shown else ""
+    reading = None
+    if target is not None and shown is not None:
+        content = revision.pages.filter(pk=shown.snapshot_id).values_list("content", flat=True)
+        reading = readability.page_reading(content.get(), target)
     needle = query.strip().casefold()
     matching = [
         row
@@ -290,6 +316,7 @@ def wide_review(
         found=len(matching),
         query=query.strip(),
         only_differing=only_differing,
+        reading=reading,
     )
 
 
@@ -303,8 +330,11 @@ class PageDiff:
     differs: bool
 
 
-def page_diff(snapshot: RevisionPage) -> PageDiff:
-    """One page's diff within its revision, and whether it differs from the common passages."""
+def page_diff(snapshot: RevisionPage, target: int | None = None) -> PageDiff:
+    """One page's diff within its revision, and whether it differs from the common passages.
+
+    With a `target` reading grade, its comparison carries the page's reading grades.
+    """
     base = snapshot.base_publication
     changes = page_changes(base.html if base else "", snapshot.html)
     revision = snapshot.revision
@@ -315,7 +345,7 @@ def page_diff(snapshot: RevisionPage) -> PageDiff:
         common = changes
     return PageDiff(
         snapshot=snapshot,
-        comparison=snapshot_comparison(snapshot),
+        comparison=snapshot_comparison(snapshot, target),
         changes=changes,
         differs=changes != common,
     )

@@ -145,6 +145,16 @@ class ChangeReasonAdminMixin:
         reason = form.cleaned_data.get("change_reason", "")
         return reason or ("Edited in admin" if change else "Created in admin")
 
+    # What a save may raise for "you may not" or "not now"; the workflow adds its own.
+    save_refusals: tuple[type[Exception], ...] = (PermissionDenied,)
+
+    def record_refusal(self, request, obj) -> str:
+        """Why this person may not edit `obj` now ("" if they may); a hook for the workflow."""
+        return ""
+
+    def say_where_saved(self, request) -> None:
+        """Tell the person where their saved edits went; a hook for the workflow."""
+
     def record_saved(self, request, obj) -> None:
         """Called after each record (or inline row) is saved; a hook for the workflow."""
 

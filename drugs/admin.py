@@ -2,6 +2,12 @@ from django.contrib import admin
 
 from config.history import URL_FIELD_OVERRIDES, HistoryAdmin
 
+from .admin_entry import (
+    OrderedInlineMixin,
+    SideEffectPasteMixin,
+    SortableParentMixin,
+    side_effect_group_order,
+)
 from .models import (
     CancerType,
     Drug,
@@ -29,15 +35,19 @@ class SideEffectTermAdmin(HistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class DrugSideEffectInline(admin.TabularInline):
+class DrugSideEffectInline(OrderedInlineMixin, admin.TabularInline):
     model = DrugSideEffect
     fields = ["group", "position", "term", "wording", "detail"]
     autocomplete_fields = ["term"]
     extra = 1
+    order_group = "group"
+
+    def get_ordering(self, request):
+        return side_effect_group_order()
 
 
 @admin.register(Drug)
-class DrugAdmin(HistoryAdmin):
+class DrugAdmin(SideEffectPasteMixin, SortableParentMixin, HistoryAdmin):
     list_display = ["generic_name", "brand_names", "drug_class", "targets", "route"]
     list_filter = ["drug_class", "route"]
     search_fields = ["generic_name", "brand_names", "drug_class", "targets", "mechanism"]
@@ -73,14 +83,14 @@ class EditorialTeamAdmin(HistoryAdmin):
         return super().has_add_permission(request) and not EditorialTeam.objects.exists()
 
 
-class DrugSectionInline(admin.StackedInline):
+class DrugSectionInline(OrderedInlineMixin, admin.StackedInline):
     model = DrugSection
     fields = ["position", "drug", "evidence", "indication"]
     autocomplete_fields = ["drug"]
     extra = 0
 
 
-class MoreInformationLinkInline(admin.TabularInline):
+class MoreInformationLinkInline(OrderedInlineMixin, admin.TabularInline):
     model = MoreInformationLink
     fk_name = "page"
     fields = ["position", "lead_in", "title", "target_page", "url"]
@@ -89,7 +99,7 @@ class MoreInformationLinkInline(admin.TabularInline):
     extra = 0
 
 
-class PageReferenceInline(admin.TabularInline):
+class PageReferenceInline(OrderedInlineMixin, admin.TabularInline):
     model = PageReference
     fields = ["position", "citation"]
     autocomplete_fields = ["citation"]
@@ -97,7 +107,7 @@ class PageReferenceInline(admin.TabularInline):
 
 
 @admin.register(Page)
-class PageAdmin(HistoryAdmin):
+class PageAdmin(SortableParentMixin, HistoryAdmin):
     list_display = ["title", "cancer_type", "slug"]
     list_filter = ["cancer_type"]
     search_fields = ["title", "intro", "drug_sections__drug__generic_name"]

@@ -1,0 +1,222 @@
+"""Pasting a side-effect list into a drug's group, as a writer does in the admin."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from drugs.models import Drug, DrugSideEffect, SideEffectTerm
+from editorial import roles
+from editorial.models import Change, ChangeRecord
+from tests.workflow import edit
+
+pytestmark = pytest.mark.django_db
+
+PASTE = "nausea; Mouth sore\nhiccups (now and then), which can keep you awake"
+
+
+@pytest.fixture
+def everolimus(seed_page) -> Drug:
+    return Drug.objects.get(slug="everolimus")
+
+
+@pytest.fixture
+def other_writer(db):
+    user = get_user_model().objects.create_user(
+        username="other-writer", first_name="Otto", last_name="Other", is_staff=True
+    )
+    user.groups.add(roles.role_groups()[roles.WRITER])
+    return user
+
+
+@pytest.fixture
+def url(everolimus) -> str:
+    return reverse("admin:drugs_drug_paste_side_effects", args=[everolimus.pk])
+
+
+def confirm_data(response) -> dict[str, str]:
+    """The POST that confirms the entries as the confirm screen offers them."""
+    entries = response.context["entries"]
+    data = {
+        "group": response.context["paste"]["group"].value(),
+        "text": response.context["paste"]["text"].value(),
+        "confirm": "Add these side effects",
+    }
+    for bound in entries.management_form:
+        data[bound.html_name] = bound.value()
+    for form in entries.forms:
+        data[form["choice"].html_name] = form["choice"].value()
+        data[form["new_name"].html_name] = form["new_name"].value()
+    return data
+
+
+def read(client, url, text=PASTE, group="other"):
+    return client.post(url, {"group": group, "text": text, "read": "Read the list"})
+
+
+def effects(drug, group="other"):
+    return [
+        (effect.term.name, effect.wording, effect.detail)
+        for effect in DrugSideEffect.objects.filter(drug=drug, group=group).order_by("position")
+    ]
+
+
+def test_the_drug_form_links_to_the_paste_screen(client, writer, everolimus, url):
+    client.force_login(writer)
+    response = client.get(reverse("admin:drugs_drug_change", args=[everolimus.pk]))
+    assert f'href="{url}"' in response.content.decode()
+
+
+def test_reading_a_paste_shows_each_entry_and_the_new_terms_and_saves_nothing(
+    client, writer, everolimus, url
+):
+    client.force_login(writer)
+    terms_before = SideEffectTerm.objects.count()
+    response = read(client, url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert [form.entry.text for form in response.context["entries"].forms] == [
+        "nausea",
+        "Mouth sore",
+        "hiccups (now and then), which can keep you awake",
+    ]
+    assert "mouth sores (near match)" in page
+    assert response.context["preview"].new_terms == ["hiccups"]
+    assert "New terms that will be created" in page
+    assert effects(everolimus) == []
+    assert SideEffectTerm.objects.count() == terms_before
+    assert not Change.objects.filter(author=writer).exists()
+
+
+def test_confirming_adds_the_entries_in_order_reading_as_pasted(client, writer, everolimus, url):
+    client.force_login(writer)
+    response = client.post(url, confirm_data(read(client, url)))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:drugs_drug_change", args=[everolimus.pk])
+    assert effects(everolimus) == [
+        ("nausea", "", ""),
+        ("mouth sores", "Mouth sore", ""),
+        ("hiccups", "hiccups (now and then)", "which can keep you awake"),
+    ]
+    texts = [e.display_text for e in everolimus.side_effects.filter(group="other")]
+    assert texts == ["nausea", "Mouth sore", "hiccups (now and then), which can keep you awake"]
+
+
+def test_confirming_creates_the_new_terms_and_puts_everything_in_the_writers_change(
+    client, writer, everolimus, url
+):
+    client.force_login(writer)
+    client.post(url, confirm_data(read(client, url)))
+    hiccups = SideEffectTerm.objects.get(name="hiccups")
+    assert hiccups.history.get().history_user == writer
+    change = Change.objects.get(author=writer)
+    owned = set(change.records.values_list("model", "object_id"))
+    added = DrugSideEffect.objects.filter(drug=everolimus, group="other")
+    assert owned == {("drugs.sideeffectterm", hiccups.pk)} | {
+        ("drugs.drugsideeffect", effect.pk) for effect in added
+    }
+
+
+def test_the_writer_may_choose_another_term_and_name_a_new_one(client, writer, everolimus, url):
+    client.force_login(writer)
+    data = confirm_data(read(client, url))
+    data["entry-1-choice"] = "new"
+    data["entry-1-new_name"] = "mouth soreness"
+    data["entry-2-choice"] = "other"
+    data["entry-2-other_term"] = str(SideEffectTerm.objects.get(name="tiredness").pk)
+    assert client.post(url, data).status_code == 302
+    assert effects(everolimus) == [
+        ("nausea", "", ""),
+        ("mouth soreness", "Mouth sore", ""),
+        ("tiredness", "hiccups (now and then)", "which can keep you awake"),
+    ]
+
+
+def test_cancel_leaves_the_drug_and_the_terms_as_they_were(client, writer, everolimus, url):
+    client.force_login(writer)
+    data = confirm_data(read(client, url))
+    del data["confirm"]
+    data["cancel"] = "Cancel"
+    terms_before = SideEffectTerm.objects.count()
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert effects(everolimus) == []
+    assert SideEffectTerm.objects.count() == terms_before
+    assert not Change.objects.filter(author=writer).exists()
+
+
+def test_back_to_the_list_shows_the_paste_again_unsaved(client, writer, everolimus, url):
+    client.force_login(writer)
+    data = confirm_data(read(client, url))
+    del data["confirm"]
+    data["edit"] = "Back to the list"
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["paste"]["text"].value() == PASTE
+    assert effects(everolimus) == []
+
+
+def test_an_empty_paste_is_refused_with_a_message(client, writer, url):
+    client.force_login(writer)
+    response = read(client, url, text=" ; ,\n")
+    assert response.status_code == 200
+    assert "Paste at least one side effect" in response.content.decode()
+
+
+def test_a_term_already_in_the_group_is_refused_naming_it_and_nothing_is_saved(
+    client, writer, everolimus, url
+):
+    client.force_login(writer)
+    response = read(client, url, text="headache, nausea", group="common")
+    assert "Everolimus already lists “nausea” under Common." in response.content.decode()
+    before = effects(everolimus, "common")
+    response = client.post(url, confirm_data(response))
+    assert response.status_code == 200
+    assert "already lists “nausea” under Common" in response.content.decode()
+    assert effects(everolimus, "common") == before
+    assert not Change.objects.filter(author=writer).exists()
+
+
+def test_one_term_named_twice_is_refused(client, writer, everolimus, url):
+    client.force_login(writer)
+    response = client.post(url, confirm_data(read(client, url, text="hiccups; Hiccups")))
+    assert response.status_code == 200
+    assert "Entry 2 (“Hiccups”) and entry 1 are both" in response.content.decode()
+    assert not SideEffectTerm.objects.filter(name__iexact="hiccups").exists()
+
+
+def test_hostile_input_is_shown_escaped_and_stored_as_typed(client, writer, everolimus, url):
+    client.force_login(writer)
+    hostile = '<script>alert("x")</script> rash (<img src=x onerror=alert(1)>)'
+    response = read(client, url, text=hostile)
+    page = response.content.decode()
+    assert "<script>alert" not in page
+    assert "<img src=x" not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+    client.post(url, confirm_data(response))
+    (effect,) = DrugSideEffect.objects.filter(drug=everolimus, group="other")
+    assert effect.display_text == hostile
+
+
+def test_a_reviewer_may_not_paste(client, physician, url):
+    client.force_login(physician)
+    assert client.get(url).status_code == 403
+    assert read(client, url).status_code == 403
+
+
+def test_the_paste_needs_the_csrf_token(writer, url):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(writer)
+    assert read(client, url).status_code == 403
+
+
+def test_a_drug_held_in_another_writers_change_is_refused(
+    client, writer, other_writer, everolimus, url
+):
+    edit(other_writer, everolimus, mechanism="Another writer's draft.")
+    client.force_login(writer)
+    response = client.post(url, confirm_data(read(client, url)), follow=True)
+    assert "is in change" in response.content.decode()
+    assert effects(everolimus) == []
+    assert not ChangeRecord.objects.filter(change__author=writer).exists()

@@ -19,6 +19,7 @@ from .models import (
     PageReference,
     SideEffectTerm,
 )
+from .ordering import position_after_last
 
 
 @admin.register(CancerType)
@@ -73,6 +74,14 @@ class DrugSideEffectAdmin(HistoryAdmin):
     search_fields = ["term__name", "wording", "detail", "drug__generic_name"]
     autocomplete_fields = ["drug", "term"]
     list_select_related = ["drug", "term"]
+    readonly_fields = ["position"]  # ordered on the drug's form, never typed
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change or {"drug", "group"} & set(form.changed_data):
+            obj.position = position_after_last(
+                DrugSideEffect.objects.filter(drug=obj.drug, group=obj.group).exclude(pk=obj.pk)
+            )
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(EditorialTeam)

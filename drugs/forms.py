@@ -114,8 +114,8 @@ class EntryTermForm(forms.Form):
                 (pk, f"{term.name} ({'this term' if term.name == matches.exact else 'near match'})")
                 for pk, term in self.offered.items()
             ],
-            (OTHER, "Another term:"),
-            (NEW, "A new term:"),
+            (OTHER, "Another existing term, chosen below"),
+            (NEW, "A new term, named below"),
         ]
         likely = likely_term(matches, entry)
         self.fields["choice"].initial = str(terms[likely].pk) if likely else NEW

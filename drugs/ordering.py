@@ -6,6 +6,8 @@ form sends each row's place in the list it showed, and nobody types a position.
 
 from collections.abc import Hashable, Sequence
 
+from django.db.models import Max, QuerySet
+
 
 def positions_within_groups(
     rows: Sequence[tuple[Hashable, int | None]],
@@ -28,3 +30,8 @@ def positions_within_groups(
         counts[group] = counts.get(group, 0) + 1
         positions[index] = counts[group]
     return positions
+
+
+def position_after_last(rows: QuerySet) -> int:
+    """The position of a row added after `rows` (a drug's group, a page's references)."""
+    return (rows.aggregate(last=Max("position"))["last"] or 0) + 1

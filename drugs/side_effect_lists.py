@@ -9,9 +9,9 @@ breath". Reading it follows these rules, and changes or drops no word of it:
 - Between entries, "and", "or" and "and/or" after a separator, list bullets ("-", "*",
   "•", "1.") at the start of a line, and a full stop ending an entry are separators,
   not wording. Nothing else is dropped: `PastedList.rejoined()` gives back the paste.
-- A comma followed by a clause ("which can cause …", "for which you might need …",
-  "usually in the legs") does not start an entry: the clause is the previous entry's
-  detail, as the drug's text attaches it.
+- A comma (even one ending a line) followed by a clause ("which can cause …", "for
+  which you might need …", "usually in the legs"; see CLAUSE_OPENERS) does not start
+  an entry: the clause is the previous entry's detail, as the drug's text attaches it.
 - Otherwise an entry ending in brackets, "fluid buildup (usually in the legs)", has
   the bracket as its detail.
 
@@ -28,13 +28,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Max
 from django.utils.text import slugify
 
 from config.history import save_with_history
 
 from .formatting import side_effect_text
 from .models import Drug, DrugSideEffect, SideEffectTerm
+from .ordering import position_after_last
 
 # More than this is not a side-effect list; a form refuses it rather than read it.
 MAX_PASTE_LENGTH = 10_000
@@ -406,8 +406,7 @@ def pasted_entries_add(
         save_with_history(term, user=user, reason=reason)
         saved(term)
         created[name.casefold()] = term
-    last = DrugSideEffect.objects.filter(drug=drug, group=group).aggregate(last=Max("position"))
-    position = last["last"] or 0
+    position = position_after_last(DrugSideEffect.objects.filter(drug=drug, group=group)) - 1
     added = []
     for _entry, term, wording, detail in plan.rows:
         position += 1

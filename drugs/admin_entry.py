@@ -104,24 +104,21 @@ class SideEffectPasteMixin:
             form_kwargs={"admin_site": self.admin_site},
         )
         if confirming and entries.is_valid():
-            may_create = request.user.has_perm("drugs.add_sideeffectterm")
             try:
                 refusal = self.record_refusal(request, drug)
                 if refusal:  # as the drug's own form refuses a drug another change holds
                     raise PermissionDenied(refusal)
-                plan = paste_plan(drug=drug, group=group, confirmed=entries.confirmed())
-                if plan.new_terms and not may_create:
-                    raise PermissionDenied("You may not create side-effect terms.")
                 added = pasted_entries_add(
                     drug=drug,
                     group=group,
                     confirmed=entries.confirmed(),
                     user=request.user,
                     reason=f"Pasted a list into {DrugSideEffect.Group(group).label.lower()}",
+                    may_create_terms=request.user.has_perm("drugs.add_sideeffectterm"),
                     saved=lambda record: self.record_saved(request, record),
                 )
-            except ValidationError as problems:
-                entries._non_form_errors = entries.error_class(problems.messages)
+            except ValidationError:
+                pass  # the screen shows the problems again, as `paste_plan` finds them now
             except self.save_refusals as refusal:
                 self.message_user(request, str(refusal) or "You may not do that.", messages.ERROR)
             else:
@@ -141,8 +138,8 @@ class SideEffectPasteMixin:
             self.message_user(request, refusal, messages.WARNING)
         preview = None
         if entries is not None:
-            initial = [form.confirmed_or_initial() for form in entries.forms]
-            preview = paste_plan(drug=drug, group=group, confirmed=initial)
+            chosen = [form.confirmed_or_initial() for form in entries.forms]
+            preview = paste_plan(drug=drug, group=group, confirmed=chosen)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -152,6 +149,6 @@ class SideEffectPasteMixin:
             "entries": entries,
             "preview": preview,
             "group_label": DrugSideEffect.Group(group).label if group else "",
-            "media": self.media + paste.media + (entries.media if entries else paste.media),
+            "media": self.media + (entries.media if entries else paste.media),
         }
         return TemplateResponse(request, self.paste_template, context)

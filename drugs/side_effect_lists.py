@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils.text import slugify
 
@@ -387,19 +387,24 @@ def pasted_entries_add(
     confirmed: Sequence[ConfirmedEntry],
     user: Any,
     reason: str,
+    may_create_terms: bool = True,
     saved: Callable[[models.Model], None] = lambda record: None,
 ) -> list[DrugSideEffect]:
     """Add the confirmed entries at the end of the drug's group, in the pasted order.
 
-    New terms are created first, each once. Every record is saved with `user` and
-    `reason` in its history and then passed to `saved` (the admin puts it into the
-    writer's change there). All or nothing: a problem of `paste_plan` raises
-    ValidationError, and so does anything `saved` raises, with nothing written.
+    New terms are created first, each once; someone who may not create terms
+    (`may_create_terms`) is refused with PermissionDenied if any is needed. Every record
+    is saved with `user` and `reason` in its history and then passed to `saved` (the
+    admin puts it into the writer's change there). All or nothing: a problem of
+    `paste_plan` raises ValidationError, and whatever `saved` raises propagates, with
+    nothing written.
     """
     Drug.objects.select_for_update().filter(pk=drug.pk).first()  # one paste at a time
     plan = paste_plan(drug=drug, group=group, confirmed=confirmed)
     if plan.problems:
         raise ValidationError(plan.problems)
+    if plan.new_terms and not may_create_terms:
+        raise PermissionDenied("You may not create side-effect terms: choose existing ones.")
     created: dict[str, SideEffectTerm] = {}
     for name in plan.new_terms:
         term = SideEffectTerm(name=name, slug=_unique_slug(name))

@@ -220,3 +220,47 @@ def test_a_drug_held_in_another_writers_change_is_refused(
     assert "is in change" in response.content.decode()
     assert effects(everolimus) == []
     assert not ChangeRecord.objects.filter(change__author=writer).exists()
+
+
+def test_someone_who_may_not_create_terms_is_refused_a_new_one(client, everolimus, url):
+    from django.contrib.auth.models import Permission
+
+    user = get_user_model().objects.create_user(username="limited", is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="drugs",
+            codename__in=["view_drug", "change_drug", "add_drugsideeffect", "view_sideeffectterm"],
+        )
+    )
+    client.force_login(user)
+    response = client.post(url, confirm_data(read(client, url)), follow=True)
+    assert "You may not create side-effect terms" in response.content.decode()
+    assert effects(everolimus) == []
+
+
+def test_a_failure_while_saving_leaves_nothing_written(writer, everolimus):
+    from drugs.side_effect_lists import ConfirmedEntry, parse_side_effect_list, pasted_entries_add
+
+    entries = parse_side_effect_list("hiccups; nausea").entries
+    confirmed = [
+        ConfirmedEntry(entries[0], new_name="hiccups"),
+        ConfirmedEntry(entries[1], term=SideEffectTerm.objects.get(name="nausea")),
+    ]
+    saved = []
+
+    def fail_on_the_second(record):
+        saved.append(record)
+        if len(saved) == 2:
+            raise RuntimeError("the workflow refused")
+
+    with pytest.raises(RuntimeError):
+        pasted_entries_add(
+            drug=everolimus,
+            group="other",
+            confirmed=confirmed,
+            user=writer,
+            reason="Pasted",
+            saved=fail_on_the_second,
+        )
+    assert not SideEffectTerm.objects.filter(name="hiccups").exists()
+    assert effects(everolimus) == []

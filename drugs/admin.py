@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from config.history import URL_FIELD_OVERRIDES, HistoryAdmin
+from config.history import FIELD_OVERRIDES, HistoryAdmin
 
 from .admin_entry import (
     OrderedInlineMixin,
@@ -103,7 +103,7 @@ class MoreInformationLinkInline(OrderedInlineMixin, admin.TabularInline):
     model = MoreInformationLink
     fk_name = "page"
     fields = ["position", "lead_in", "title", "target_page", "url"]
-    formfield_overrides = URL_FIELD_OVERRIDES
+    formfield_overrides = FIELD_OVERRIDES
     autocomplete_fields = ["target_page"]
     extra = 0
 

@@ -14,6 +14,8 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from config.history import FIELD_OVERRIDES
+
 from .forms import EntryTermFormSet, OrderedInlineFormSet, PasteForm
 from .models import DrugSideEffect
 from .side_effect_lists import paste_plan, pasted_entries_add
@@ -27,6 +29,7 @@ class OrderedInlineMixin(SortableInlineAdminMixin):
     """
 
     formset = OrderedInlineFormSet
+    formfield_overrides = FIELD_OVERRIDES
     ordering = ["position"]  # sortable2 reads the order field from here
     order_group: str | None = None
 

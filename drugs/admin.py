@@ -8,6 +8,7 @@ from .admin_entry import (
     SortableParentMixin,
     side_effect_group_order,
 )
+from .forms import DrugForm
 from .models import (
     CancerType,
     Drug,
@@ -61,6 +62,7 @@ class DrugAdmin(SideEffectPasteMixin, SortableParentMixin, HistoryAdmin):
         ),
         ("How it is taken", {"fields": ["administration", "route"]}),
     ]
+    form = DrugForm
     inlines = [DrugSideEffectInline]
     history_parts = ((DrugSideEffect, "drug"),)
 

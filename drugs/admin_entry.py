@@ -11,14 +11,22 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, Value, When
 from django.http import Http404, HttpResponseRedirect
+from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from config.history import FIELD_OVERRIDES
 
-from .forms import EntryTermFormSet, OrderedInlineFormSet, PasteForm
+from .forms import (
+    PASTE_FIELDS,
+    PASTE_HELP,
+    EntryTermFormSet,
+    OrderedInlineFormSet,
+    PasteForm,
+    paste_field_name,
+)
 from .models import DrugSideEffect
-from .side_effect_lists import paste_plan, pasted_entries_add
+from .side_effect_lists import group_heading, groups_named, pasted_lists_add, pasted_lists_plan
 
 
 class OrderedInlineMixin(SortableInlineAdminMixin):
@@ -60,14 +68,29 @@ class SortableParentMixin(SortableAdminBase):
     """The admin of a record with ordered inlines: brings sortable2's script and styles."""
 
 
-class SideEffectPasteMixin:
-    """The drug admin's "Paste a side-effect list" screen: paste, check, confirm.
+PASTED_KEY = "drugs.pasted_side_effects"  # the session's lists pasted on drug forms
 
-    Nothing is saved before the writer confirms the entries and the new terms; then
-    everything is saved at once, into the writer's change, or nothing is.
+
+class SideEffectPasteMixin:
+    """The drug admin's pasted side-effect lists: paste, check, confirm.
+
+    Lists are pasted on the "Paste side effects" screen, or in the drug's own form
+    (add or change), which saves the drug and then shows the same confirm screen.
+    Nothing of a list is saved before the writer confirms the entries and the new
+    terms; then every group's entries are saved at once, into the writer's change, or
+    nothing is.
     """
 
     paste_template = "admin/drugs/drug/paste_side_effects.html"
+    paste_fieldset = (
+        "Paste side effects",
+        {
+            "fields": PASTE_FIELDS,
+            "classes": ["paste-side-effects"],
+            "description": "Optional. Lists pasted here are shown for checking after the "
+            "drug is saved, and added only when you confirm them. " + PASTE_HELP,
+        },
+    )
 
     def get_urls(self):
         paste = path(
@@ -77,81 +100,159 @@ class SideEffectPasteMixin:
         )
         return [paste, *super().get_urls()]
 
+    def may_paste(self, request, drug=None) -> bool:
+        return request.user.has_perm("drugs.add_drugsideeffect") and (
+            drug is None or self.has_change_permission(request, drug)
+        )
+
+    # --- The drug's own form: paste boxes below its fields ---------------------------
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if self.may_paste(request):
+            fieldsets.append(self.paste_fieldset)
+        return fieldsets
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        attributes = {"paste_allowed": self.may_paste(request)}
+        return type(form_class.__name__, (form_class,), attributes)
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if getattr(form, "paste_allowed", False):
+            request.pasted_side_effects = form.pasted_texts()
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._to_pasted_lists(request, obj) or super().response_add(
+            request, obj, post_url_continue
+        )
+
+    def response_change(self, request, obj):
+        return self._to_pasted_lists(request, obj) or super().response_change(request, obj)
+
+    def _to_pasted_lists(self, request, drug):
+        """After the drug is saved: its pasted lists to the confirm screen, if any."""
+        texts = getattr(request, "pasted_side_effects", None)
+        if not texts:
+            return None
+        pasted = request.session.get(PASTED_KEY, {})
+        pasted[str(drug.pk)] = texts
+        request.session[PASTED_KEY] = pasted
+        self.message_user(
+            request,
+            f"{drug.generic_name} was saved. Check the side effects you pasted: they are "
+            "added only when you confirm them.",
+            messages.SUCCESS,
+        )
+        url = reverse("admin:drugs_drug_paste_side_effects", args=[drug.pk])
+        return HttpResponseRedirect(f"{url}?pasted=1")
+
+    # --- The paste and confirm screen --------------------------------------------------
+
     def paste_side_effects_view(self, request, object_id):
         drug = self.get_object(request, unquote(object_id))
         if drug is None:
             raise Http404("No such drug.")
-        if not (
-            self.has_change_permission(request, drug)
-            and request.user.has_perm("drugs.add_drugsideeffect")
-        ):
+        if not self.may_paste(request, drug):
             raise PermissionDenied
         back = reverse("admin:drugs_drug_change", args=[drug.pk])
         posted = request.POST if request.method == "POST" else None
         if posted is not None and "cancel" in posted:
-            self.message_user(request, "Nothing was added: the list was not saved.")
+            self._forget_pasted(request, drug)
+            self.message_user(request, "Nothing was added: the lists were not saved.")
             return HttpResponseRedirect(back)
-        if posted is None or "edit" in posted:
-            # Back to the list, as pasted, to change it before reading it again.
-            source = posted if posted is not None else request.GET
-            initial = {"group": source.get("group"), "text": source.get("text", "")}
+        if posted is None:
+            texts = self._pasted_on_drug_form(request, drug)
+            if texts:  # read at once: the drug form's save was the writer's "read"
+                posted = {paste_field_name(group): text for group, text in texts.items()}
+            else:
+                initial = {name: request.GET.get(name, "") for name in PASTE_FIELDS}
+                return self._paste_screen(request, drug, paste=PasteForm(initial=initial))
+        elif "edit" in posted:
+            # Back to the lists, as pasted, to change them before reading them again.
+            initial = {name: posted.get(name, "") for name in PASTE_FIELDS}
             return self._paste_screen(request, drug, paste=PasteForm(initial=initial))
         paste = PasteForm(posted)
         if not paste.is_valid():
             return self._paste_screen(request, drug, paste=paste)
-        group = paste.cleaned_data["group"]
         confirming = "confirm" in posted
         entries = EntryTermFormSet(
             posted if confirming else None,
-            entries=paste.cleaned_data["entries"],
+            lists=paste.pasted_entries(),
             form_kwargs={"admin_site": self.admin_site},
         )
         if confirming and entries.is_valid():
+            groups = groups_named(entries.by_group())
             try:
                 refusal = self.record_refusal(request, drug)
                 if refusal:  # as the drug's own form refuses a drug another change holds
                     raise PermissionDenied(refusal)
-                added = pasted_entries_add(
+                added = pasted_lists_add(
                     drug=drug,
-                    group=group,
-                    confirmed=entries.confirmed(),
+                    lists=entries.confirmed(),
                     user=request.user,
-                    reason=f"Pasted a list into {DrugSideEffect.Group(group).label.lower()}",
+                    reason=f"Pasted side effects: {groups}"[:100],
                     may_create_terms=request.user.has_perm("drugs.add_sideeffectterm"),
                     saved=lambda record: self.record_saved(request, record),
                 )
             except ValidationError:
-                pass  # the screen shows the problems again, as `paste_plan` finds them now
+                pass  # the screen shows the problems again, as the plan finds them now
             except self.save_refusals as refusal:
                 self.message_user(request, str(refusal) or "You may not do that.", messages.ERROR)
             else:
+                self._forget_pasted(request, drug)
+                count = sum(len(effects) for effects in added.values())
                 self.message_user(
                     request,
-                    f"Added {len(added)} side effects to {drug.generic_name} "
-                    f"({DrugSideEffect.Group(group).label.lower()}).",
+                    f"Added {count} side effect{pluralize(count)} to {drug.generic_name} "
+                    f"({groups}).",
                     messages.SUCCESS,
                 )
                 self.say_where_saved(request)
                 return HttpResponseRedirect(back)
-        return self._paste_screen(request, drug, paste=paste, entries=entries, group=group)
+        return self._paste_screen(request, drug, paste=paste, entries=entries)
 
-    def _paste_screen(self, request, drug, *, paste, entries=None, group=None):
+    def _pasted_on_drug_form(self, request, drug) -> dict[str, str]:
+        if "pasted" not in request.GET:
+            return {}
+        return request.session.get(PASTED_KEY, {}).get(str(drug.pk), {})
+
+    def _forget_pasted(self, request, drug) -> None:
+        pasted = request.session.get(PASTED_KEY, {})
+        if pasted.pop(str(drug.pk), None) is not None:
+            request.session[PASTED_KEY] = pasted
+
+    def _paste_screen(self, request, drug, *, paste, entries=None):
         refusal = self.record_refusal(request, drug)
         if refusal:
             self.message_user(request, refusal, messages.WARNING)
-        preview = None
+        preview, sections = None, []
         if entries is not None:
-            chosen = [form.confirmed_or_initial() for form in entries.forms]
-            preview = paste_plan(drug=drug, group=group, confirmed=chosen)
+            preview = pasted_lists_plan(drug=drug, lists=entries.confirmed_or_initial())
+            sections = [
+                {
+                    "group": group,
+                    "heading": group_heading(group),
+                    "forms": group_forms,
+                    "problems": [
+                        problem
+                        for problem in preview.problems
+                        if problem.startswith(f"{group_heading(group)}:")
+                    ],
+                }
+                for group, group_forms in entries.by_group().items()
+            ]
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "original": drug,
             "title": f"Paste side effects of {drug.generic_name}",
             "paste": paste,
+            "paste_help": PASTE_HELP,
             "entries": entries,
+            "sections": sections,
             "preview": preview,
-            "group_label": DrugSideEffect.Group(group).label if group else "",
             "media": self.media + (entries.media if entries else paste.media),
         }
         return TemplateResponse(request, self.paste_template, context)

@@ -1,11 +1,14 @@
 """Forms for fast data entry: ordered inlines, and pasting a side-effect list."""
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from adminsortable2.admin import CustomInlineFormSet
 from django import forms
 from django.contrib.admin import AdminSite
 from django.contrib.admin.widgets import AutocompleteSelect
+
+from config.history import ChangeReasonForm, Textarea
 
 from .models import DrugSideEffect, SideEffectTerm
 from .ordering import positions_within_groups
@@ -14,6 +17,7 @@ from .side_effect_lists import (
     MAX_PASTE_LENGTH,
     ConfirmedEntry,
     PastedEntry,
+    group_heading,
     likely_term,
     match_terms,
     parse_side_effect_list,
@@ -52,34 +56,107 @@ class OrderedInlineFormSet(CustomInlineFormSet):
             form.changed_data = changed  # what has_changed() and the history read
 
 
-class PasteForm(forms.Form):
-    """Step one: the group and the list as the writer pasted it."""
+PASTE_HELP = (
+    "Paste each group's list as it reads, e.g. “nausea, diarrhea, fluid buildup "
+    "(usually in the legs), and damage to the lungs, which can cause shortness of "
+    "breath”. Commas, semicolons and line breaks separate the side effects. Leave a "
+    "group empty to add nothing to it. You check every entry before it is saved."
+)
 
-    group = forms.ChoiceField(label="Group", choices=DrugSideEffect.Group.choices)
-    text = forms.CharField(
-        label="Side effects",
-        max_length=MAX_PASTE_LENGTH,
-        strip=False,
-        widget=forms.Textarea(attrs={"rows": 8, "cols": 80}),
-        help_text="Paste the list as it reads, e.g. “nausea, diarrhea, fluid buildup "
-        "(usually in the legs), and damage to the lungs, which can cause shortness of "
-        "breath”. Commas, semicolons and line breaks separate the side effects.",
-    )
 
-    def clean_text(self) -> str:
-        text = self.cleaned_data["text"]
-        parsed = parse_side_effect_list(text)
-        if not parsed.entries:
+class PastedListField(forms.CharField):
+    """One group's pasted list, kept exactly as pasted; empty means nothing to add.
+
+    Never itself a change to the record its form edits: what a writer pastes is added
+    on the confirm screen, so pasting asks no reason for an edit of the drug.
+    """
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("widget", Textarea(attrs={"rows": 5, "cols": 80}))
+        super().__init__(required=False, strip=False, max_length=MAX_PASTE_LENGTH, **kwargs)
+
+    def validate(self, value: str) -> None:
+        super().validate(value)
+        if not value.strip():
+            return
+        count = len(parse_side_effect_list(value).entries)
+        if not count:
             raise forms.ValidationError(
                 "Paste at least one side effect: the list has only separators in it."
             )
-        if len(parsed.entries) > MAX_ENTRIES:
+        if count > MAX_ENTRIES:
             raise forms.ValidationError(
-                f"This list has {len(parsed.entries)} side effects; paste at most "
-                f"{MAX_ENTRIES} at a time."
+                f"This list has {count} side effects; paste at most {MAX_ENTRIES} at a time."
             )
-        self.cleaned_data["entries"] = parsed.entries
-        return text
+
+    def has_changed(self, initial, data) -> bool:
+        return False
+
+
+def paste_field_name(group: str) -> str:
+    return f"paste_{group}"
+
+
+PastedListsFields = type(
+    "PastedListsFields",
+    (forms.Form,),
+    {
+        paste_field_name(group): PastedListField(label=group_heading(group))
+        for group in DrugSideEffect.Group.values
+    },
+)
+PastedListsFields.__doc__ = "One paste box per side-effect group, headed as readers see it."
+PASTE_FIELDS = [paste_field_name(group) for group in DrugSideEffect.Group.values]
+
+
+class PastedListsMixin:
+    """What a form with the paste boxes (`PastedListsFields`) had pasted in them."""
+
+    def pasted_texts(self) -> dict[str, str]:
+        """Each group's pasted text, as pasted, for the groups that have one."""
+        texts = {}
+        for group in DrugSideEffect.Group.values:
+            text = self.cleaned_data.get(paste_field_name(group)) or ""
+            if text.strip():
+                texts[group] = text
+        return texts
+
+    def pasted_entries(self) -> dict[str, tuple[PastedEntry, ...]]:
+        return {
+            group: parse_side_effect_list(text).entries
+            for group, text in self.pasted_texts().items()
+        }
+
+
+class PasteForm(PastedListsMixin, PastedListsFields):
+    """Step one of the paste screen: each group's list as the writer pasted it."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["aria-describedby"] = "paste-help"
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not self.errors and not self.pasted_texts():
+            raise forms.ValidationError("Paste the side effects of at least one group.")
+        return cleaned
+
+
+class DrugForm(PastedListsMixin, ChangeReasonForm, PastedListsFields):
+    """The drug's own form, with the paste boxes below its fields.
+
+    Lists pasted here are read and checked on the confirm screen after the drug is
+    saved; `paste_allowed` False (for someone who may not add side effects) drops them.
+    """
+
+    paste_allowed = True
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.paste_allowed:
+            for name in PASTE_FIELDS:
+                del self.fields[name]
 
 
 NEW, OTHER = "new", "other"
@@ -98,12 +175,14 @@ class EntryTermForm(forms.Form):
     def __init__(
         self,
         *args,
+        group: str,
         entry: PastedEntry,
         terms: dict[str, SideEffectTerm],
         admin_site: AdminSite,
         **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.group = group
         self.entry = entry
         matches = match_terms(entry, terms)
         offered = [name for name in [matches.exact, *matches.near] if name]
@@ -155,25 +234,45 @@ class EntryTermForm(forms.Form):
 
 
 class BaseEntryTermFormSet(forms.BaseFormSet):
-    def __init__(self, *args, entries: tuple[PastedEntry, ...], **kwargs) -> None:
-        self.entries = entries
+    """One form per pasted entry, of every group pasted; each form knows its `group`."""
+
+    def __init__(self, *args, lists: Mapping[str, Sequence[PastedEntry]], **kwargs) -> None:
+        self.items = [(group, entry) for group, entries in lists.items() for entry in entries]
         # Every term, read once, for matching each entry against.
         self.terms = {term.name: term for term in SideEffectTerm.objects.all()}
         kwargs.setdefault("prefix", "entry")
         super().__init__(*args, **kwargs)
-        self.extra = len(entries)
+        self.extra = len(self.items)
 
     def total_form_count(self) -> int:
-        return len(self.entries)  # one form per pasted entry, whatever was posted
+        return len(self.items)  # one form per pasted entry, whatever was posted
 
     def initial_form_count(self) -> int:
-        return len(self.entries)  # each entry needs an answer: none may be left blank
+        return len(self.items)  # each entry needs an answer: none may be left blank
 
     def get_form_kwargs(self, index: int) -> dict[str, Any]:
-        return {**self.form_kwargs, "entry": self.entries[index], "terms": self.terms}
+        group, entry = self.items[index]
+        return {**self.form_kwargs, "group": group, "entry": entry, "terms": self.terms}
 
-    def confirmed(self) -> list[ConfirmedEntry]:
-        return [form.confirmed() for form in self.forms]
+    def by_group(self) -> dict[str, list[EntryTermForm]]:
+        forms_of: dict[str, list[EntryTermForm]] = {}
+        for form in self.forms:
+            forms_of.setdefault(form.group, []).append(form)
+        return forms_of
+
+    def confirmed(self) -> dict[str, list[ConfirmedEntry]]:
+        """Each group's entries with the terms the writer chose (the formset is valid)."""
+        return {
+            group: [form.confirmed() for form in group_forms]
+            for group, group_forms in self.by_group().items()
+        }
+
+    def confirmed_or_initial(self) -> dict[str, list[ConfirmedEntry]]:
+        """Each group's entries with the terms chosen so far, or offered."""
+        return {
+            group: [form.confirmed_or_initial() for form in group_forms]
+            for group, group_forms in self.by_group().items()
+        }
 
 
 EntryTermFormSet = forms.formset_factory(EntryTermForm, formset=BaseEntryTermFormSet, extra=0)

@@ -15,6 +15,9 @@ breath". Reading it follows these rules, and changes or drops no word of it:
 - Otherwise an entry ending in brackets, "fluid buildup (usually in the legs)", has
   the bracket as its detail.
 
+A writer may paste several groups' lists at once (`pasted_lists_add`): each is read
+and matched on its own, and all are added together or none is.
+
 Matching an entry to the existing terms (`match_terms`) ignores case; near matches
 ("mouth sore" for "mouth sores") come from `difflib`. `entry_fields` then says what
 wording and detail the entry stores so that it reads exactly as pasted.
@@ -22,8 +25,8 @@ wording and detail the entry stores so that it reads exactly as pasted.
 
 import difflib
 import re
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -379,28 +382,88 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
+@dataclass
+class PastedListsPlan:
+    """What adding the confirmed entries of several groups would write, or its problems."""
+
+    plans: dict[str, PastePlan]  # by group, in the groups' order
+    new_terms: list[str]
+    problems: list[str]
+
+
+def pasted_lists_plan(
+    *, drug: Drug, lists: Mapping[str, Sequence[ConfirmedEntry]]
+) -> PastedListsPlan:
+    """Each group's `paste_plan`, and the new terms and problems of them all.
+
+    A new term named in several groups (ignoring case) is one new term, created once;
+    a term may be in several groups of a drug. Each problem names its group, as
+    readers see it ("Common side effects: …"). Reads the database; writes nothing.
+    """
+    groups = [group for group in DrugSideEffect.Group.values if lists.get(group)]
+    # One new term, however cased in each group, has the name it is first given, and
+    # each group's entries read as pasted with that name.
+    names: dict[str, str] = {}
+    for group in groups:
+        for item in lists[group]:
+            if item.new_name:
+                names.setdefault(item.new_name.casefold(), item.new_name)
+    plans = {
+        group: paste_plan(
+            drug=drug,
+            group=group,
+            confirmed=[
+                replace(item, new_name=names[item.new_name.casefold()]) if item.new_name else item
+                for item in lists[group]
+            ],
+        )
+        for group in groups
+    }
+    new_terms: list[str] = []
+    problems: list[str] = []
+    for group, plan in plans.items():
+        for name in plan.new_terms:
+            if name.casefold() not in {new.casefold() for new in new_terms}:
+                new_terms.append(name)
+        label = group_heading(group)
+        problems += [f"{label}: {problem}" for problem in plan.problems]
+    return PastedListsPlan(plans=plans, new_terms=new_terms, problems=problems)
+
+
+def group_heading(group: str) -> str:
+    """A group as the drug's page heads it: "Less common but serious side effects"."""
+    return f"{DrugSideEffect.Group(group).label} side effects"
+
+
+def groups_named(groups: Iterable[str]) -> str:
+    """Groups as a sentence names them: "common and less common but serious"."""
+    labels = [DrugSideEffect.Group(group).label.lower() for group in groups]
+    if len(labels) < 2:
+        return "".join(labels)
+    return f"{', '.join(labels[:-1])} and {labels[-1]}"
+
+
 @transaction.atomic
-def pasted_entries_add(
+def pasted_lists_add(
     *,
     drug: Drug,
-    group: str,
-    confirmed: Sequence[ConfirmedEntry],
+    lists: Mapping[str, Sequence[ConfirmedEntry]],
     user: Any,
     reason: str,
     may_create_terms: bool = True,
     saved: Callable[[models.Model], None] = lambda record: None,
-) -> list[DrugSideEffect]:
-    """Add the confirmed entries at the end of the drug's group, in the pasted order.
+) -> dict[str, list[DrugSideEffect]]:
+    """Add each group's confirmed entries at the end of that group, in the pasted order.
 
-    New terms are created first, each once; someone who may not create terms
-    (`may_create_terms`) is refused with PermissionDenied if any is needed. Every record
-    is saved with `user` and `reason` in its history and then passed to `saved` (the
-    admin puts it into the writer's change there). All or nothing: a problem of
-    `paste_plan` raises ValidationError, and whatever `saved` raises propagates, with
-    nothing written.
+    New terms are created first, each once however many groups name it; someone who
+    may not create terms (`may_create_terms`) is refused with PermissionDenied if any is
+    needed. Every record is saved with `user` and `reason` in its history and then
+    passed to `saved` (the admin puts it into the writer's change there). All or
+    nothing, for all the groups together: a problem of `pasted_lists_plan` raises
+    ValidationError, and whatever `saved` raises propagates, with nothing written.
     """
     Drug.objects.select_for_update().filter(pk=drug.pk).first()  # one paste at a time
-    plan = paste_plan(drug=drug, group=group, confirmed=confirmed)
+    plan = pasted_lists_plan(drug=drug, lists=lists)
     if plan.problems:
         raise ValidationError(plan.problems)
     if plan.new_terms and not may_create_terms:
@@ -411,16 +474,46 @@ def pasted_entries_add(
         save_with_history(term, user=user, reason=reason)
         saved(term)
         created[name.casefold()] = term
-    position = position_after_last(DrugSideEffect.objects.filter(drug=drug, group=group)) - 1
-    added = []
-    for _entry, term, wording, detail in plan.rows:
-        position += 1
-        if isinstance(term, str):
-            term = created[term.casefold()]
-        effect = DrugSideEffect(
-            drug=drug, group=group, term=term, position=position, wording=wording, detail=detail
-        )
-        save_with_history(effect, user=user, reason=reason)
-        saved(effect)
-        added.append(effect)
+    added: dict[str, list[DrugSideEffect]] = {}
+    for group, group_plan in plan.plans.items():
+        siblings = DrugSideEffect.objects.filter(drug=drug, group=group)
+        position = position_after_last(siblings) - 1
+        added[group] = []
+        for _entry, term, wording, detail in group_plan.rows:
+            position += 1
+            if isinstance(term, str):
+                term = created[term.casefold()]
+            effect = DrugSideEffect(
+                drug=drug,
+                group=group,
+                term=term,
+                position=position,
+                wording=wording,
+                detail=detail,
+            )
+            save_with_history(effect, user=user, reason=reason)
+            saved(effect)
+            added[group].append(effect)
     return added
+
+
+def pasted_entries_add(
+    *,
+    drug: Drug,
+    group: str,
+    confirmed: Sequence[ConfirmedEntry],
+    user: Any,
+    reason: str,
+    may_create_terms: bool = True,
+    saved: Callable[[models.Model], None] = lambda record: None,
+) -> list[DrugSideEffect]:
+    """Add one group's confirmed entries: `pasted_lists_add` with that one list."""
+    added = pasted_lists_add(
+        drug=drug,
+        lists={group: confirmed},
+        user=user,
+        reason=reason,
+        may_create_terms=may_create_terms,
+        saved=saved,
+    )
+    return added.get(group, [])

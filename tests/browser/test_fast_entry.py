@@ -145,9 +145,8 @@ def test_a_writer_pastes_a_list_checks_it_and_adds_it(
     page.goto(f"{live_server.url}/admin/drugs/drug/{everolimus.pk}/change/")
     with page.expect_navigation():
         page.click("a:has-text('Paste side effects')")
-    page.select_option("#id_group", "other")
     page.fill(
-        "#id_text",
+        "#id_paste_other",
         "nausea; mouth sore; hand-foot syndrome (redness, pain, and skin peeling on the "
         "palms and soles)\nhiccups, which can keep you awake",
     )
@@ -173,4 +172,70 @@ def test_a_writer_pastes_a_list_checks_it_and_adds_it(
     change = Change.objects.get(author=writer)
     hiccups = SideEffectTerm.objects.get(name="hiccups")
     assert change.records.filter(model="drugs.sideeffectterm", object_id=hiccups.pk).exists()
+    assert violations(page) == []
+
+
+NEW_DRUG_LISTS = {
+    "common": "bruising, nausea, muscle and joint pain, cough, constipation",
+    "other": "swelling of the hands or feet\nnosebleeds\ndizziness\ntrouble sleeping",
+    "serious": "bleeding, which can be serious; abnormal heart rhythms; and new skin cancers.",
+}
+
+
+def test_a_writer_adds_a_new_drug_with_twelve_side_effects_in_two_submissions(
+    watched, live_server, artifacts, writer, everolimus
+):
+    page = watched
+    log_in(page, live_server, writer)
+    submissions = []
+    page.on(
+        "request",
+        lambda request: submissions.append(request.url)
+        if request.method == "POST" and request.resource_type == "document"
+        else None,
+    )
+    page.goto(f"{live_server.url}/admin/drugs/drug/add/")
+    page.fill("#id_generic_name", "Zanubrutinib")
+    page.fill("#id_mechanism", "Zanubrutinib blocks BTK, a protein that B cells need to grow.")
+    for group, text in NEW_DRUG_LISTS.items():
+        page.fill(f"#id_paste_{group}", text)
+    assert page.input_value("#id_slug") == "zanubrutinib"  # filled in from the name
+    with page.expect_navigation():
+        page.click("input[name=_save]")
+    assert page.locator(".paste-entries tbody tr").count() == 12
+    assert page.locator(".paste-group h3").all_inner_texts() == [
+        "Common side effects: 5",
+        "Other possible side effects: 4",
+        "Less common but serious side effects: 3",
+    ]
+    assert page.locator(".new-terms li").count() == 10
+    assert page.get_by_label("nausea (this term)").is_checked()
+    assert page.get_by_label("bleeding (this term)").is_checked()
+    page.screenshot(path=artifacts / "new_drug_confirm.png", full_page=True)
+    drug = Drug.objects.get(slug="zanubrutinib")
+    assert not drug.side_effects.exists()  # nothing of the lists before confirming
+    with page.expect_navigation():
+        page.click("input[name=confirm]")
+    assert "Added 12 side effects to Zanubrutinib" in page.inner_text(".messagelist")
+    assert len(submissions) == 2
+    added = drug.side_effects.order_by("group", "position")
+    assert [(effect.group, effect.display_text) for effect in added] == [
+        ("common", "bruising"),
+        ("common", "nausea"),
+        ("common", "muscle and joint pain"),
+        ("common", "cough"),
+        ("common", "constipation"),
+        ("other", "swelling of the hands or feet"),
+        ("other", "nosebleeds"),
+        ("other", "dizziness"),
+        ("other", "trouble sleeping"),
+        ("serious", "bleeding, which can be serious"),
+        ("serious", "abnormal heart rhythms"),
+        ("serious", "new skin cancers"),
+    ]
+    assert {effect.term.name for effect in added} >= {"nausea", "bleeding"}
+    change = Change.objects.get(author=writer)
+    assert change.records.filter(model="drugs.drug", object_id=drug.pk).exists()
+    assert change.records.filter(model="drugs.drugsideeffect").count() == 12
+    assert change.records.filter(model="drugs.sideeffectterm").count() == 10
     assert violations(page) == []

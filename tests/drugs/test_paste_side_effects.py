@@ -36,11 +36,8 @@ def url(everolimus) -> str:
 def confirm_data(response) -> dict[str, str]:
     """The POST that confirms the entries as the confirm screen offers them."""
     entries = response.context["entries"]
-    data = {
-        "group": response.context["paste"]["group"].value(),
-        "text": response.context["paste"]["text"].value(),
-        "confirm": "Add these side effects",
-    }
+    data = {field.html_name: field.value() or "" for field in response.context["paste"]}
+    data["confirm"] = "Add these side effects"
     for bound in entries.management_form:
         data[bound.html_name] = bound.value()
     for form in entries.forms:
@@ -49,8 +46,10 @@ def confirm_data(response) -> dict[str, str]:
     return data
 
 
-def read(client, url, text=PASTE, group="other"):
-    return client.post(url, {"group": group, "text": text, "read": "Read the list"})
+def read(client, url, text=PASTE, group="other", **lists):
+    """Read pasted lists: `text` into `group`, and each of `lists` (group=text) into its own."""
+    data = {f"paste_{name}": value for name, value in {group: text, **lists}.items()}
+    return client.post(url, {**data, "read": "Read the lists"})
 
 
 def effects(drug, group="other"):
@@ -148,10 +147,10 @@ def test_back_to_the_list_shows_the_paste_again_unsaved(client, writer, everolim
     client.force_login(writer)
     data = confirm_data(read(client, url))
     del data["confirm"]
-    data["edit"] = "Back to the list"
+    data["edit"] = "Back to the lists"
     response = client.post(url, data)
     assert response.status_code == 200
-    assert response.context["paste"]["text"].value() == PASTE
+    assert response.context["paste"]["paste_other"].value() == PASTE
     assert effects(everolimus) == []
 
 
@@ -264,3 +263,110 @@ def test_a_failure_while_saving_leaves_nothing_written(writer, everolimus):
         )
     assert not SideEffectTerm.objects.filter(name="hiccups").exists()
     assert effects(everolimus) == []
+
+
+# --- Several groups at once -----------------------------------------------------------
+
+GROUPS = {
+    "common": "nausea, hiccups",
+    "other": "dry skin; Mouth sore",
+    "serious": "Hiccups, which can keep you awake",
+}
+
+
+def test_the_paste_screen_has_a_box_for_each_group_headed_as_readers_see_it(client, writer, url):
+    client.force_login(writer)
+    page = client.get(url).content.decode()
+    for name, heading in [
+        ("paste_common", "Common side effects"),
+        ("paste_other", "Other possible side effects"),
+        ("paste_serious", "Less common but serious side effects"),
+    ]:
+        assert f'<label for="id_{name}">{heading}:</label>' in page
+
+
+def test_reading_several_groups_shows_each_groups_entries_and_each_new_term_once(
+    client, writer, everolimus, url
+):
+    client.force_login(writer)
+    response = read(client, url, **GROUPS)
+    assert response.status_code == 200
+    sections = response.context["sections"]
+    assert [(section["heading"], len(section["forms"])) for section in sections] == [
+        ("Common side effects", 2),
+        ("Other possible side effects", 2),
+        ("Less common but serious side effects", 1),
+    ]
+    # "hiccups" is new in two groups, and would be created once.
+    assert response.context["preview"].new_terms == ["hiccups", "dry skin"]
+    assert not SideEffectTerm.objects.filter(name="hiccups").exists()
+
+
+def test_confirming_several_groups_adds_each_at_the_end_of_its_group_in_one_change(
+    client, writer, everolimus, url
+):
+    common_before = effects(everolimus, "common")
+    serious_before = effects(everolimus, "serious")
+    client.force_login(writer)
+    data = confirm_data(read(client, url, **{**GROUPS, "common": "hiccups, hair loss"}))
+    response = client.post(url, data, follow=True)
+    assert "Added 5 side effects to Everolimus (common, other possible and less common" in (
+        response.content.decode()
+    )
+    assert effects(everolimus, "common") == [
+        *common_before,
+        ("hiccups", "", ""),
+        ("hair loss", "", ""),
+    ]
+    assert effects(everolimus, "other") == [
+        ("dry skin", "", ""),
+        ("mouth sores", "Mouth sore", ""),
+    ]
+    assert effects(everolimus, "serious") == [
+        *serious_before,
+        ("hiccups", "Hiccups", "which can keep you awake"),
+    ]
+    # One term for both groups, and each entry reads as pasted, whatever its case.
+    hiccups = SideEffectTerm.objects.get(name__iexact="hiccups")
+    assert [effect.display_text for effect in hiccups.drug_uses.order_by("group")] == [
+        "hiccups",
+        "Hiccups, which can keep you awake",
+    ]
+    change = Change.objects.get(author=writer)
+    assert change.records.filter(model="drugs.sideeffectterm", object_id=hiccups.pk).exists()
+    assert change.records.filter(model="drugs.drugsideeffect").count() == 5
+    history = DrugSideEffect.history.filter(drug_id=everolimus.pk).latest("history_date")
+    assert history.history_change_reason.startswith("Pasted side effects: common, other")
+
+
+def test_a_problem_in_one_group_stops_every_group_naming_the_group(client, writer, everolimus, url):
+    client.force_login(writer)
+    common_before = effects(everolimus, "common")
+    serious_before = effects(everolimus, "serious")
+    response = read(client, url, **{**GROUPS, "common": "headache, nausea"})
+    response = client.post(url, confirm_data(response))
+    assert response.status_code == 200
+    assert "Common side effects: Entry 2 (“nausea”): Everolimus already lists" in (
+        response.content.decode()
+    )
+    assert effects(everolimus, "common") == common_before
+    assert effects(everolimus, "other") == []
+    assert effects(everolimus, "serious") == serious_before
+    assert not SideEffectTerm.objects.filter(name="hiccups").exists()
+    assert not Change.objects.filter(author=writer).exists()
+
+
+def test_empty_boxes_are_left_out_and_all_empty_is_refused(client, writer, everolimus, url):
+    client.force_login(writer)
+    response = read(client, url, text="  \n", group="other", common="", serious="")
+    assert "Paste the side effects of at least one group." in response.content.decode()
+    response = read(client, url, text="\n", group="other", serious="hiccups")
+    assert [section["group"] for section in response.context["sections"]] == ["serious"]
+
+
+def test_a_box_of_separators_only_is_refused_naming_its_group(client, writer, url):
+    client.force_login(writer)
+    response = read(client, url, text="hiccups", group="common", serious=" ; , ")
+    assert response.context["paste"].errors == {
+        "paste_serious": ["Paste at least one side effect: the list has only separators in it."]
+    }

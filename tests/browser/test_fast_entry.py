@@ -187,19 +187,20 @@ def test_a_writer_adds_a_new_drug_with_twelve_side_effects_in_two_submissions(
 ):
     page = watched
     log_in(page, live_server, writer)
-    submissions = []
-    page.on(
-        "request",
-        lambda request: submissions.append(request.url)
-        if request.method == "POST" and request.resource_type == "document"
-        else None,
-    )
+    submissions = []  # the forms the writer submits: POSTs that load a page
+
+    def count_submission(request) -> None:
+        if request.method == "POST" and request.resource_type == "document":
+            submissions.append(request.url)
+
+    page.on("request", count_submission)
     page.goto(f"{live_server.url}/admin/drugs/drug/add/")
     page.fill("#id_generic_name", "Zanubrutinib")
     page.fill("#id_mechanism", "Zanubrutinib blocks BTK, a protein that B cells need to grow.")
     for group, text in NEW_DRUG_LISTS.items():
         page.fill(f"#id_paste_{group}", text)
     assert page.input_value("#id_slug") == "zanubrutinib"  # filled in from the name
+    page.screenshot(path=artifacts / "new_drug_paste_boxes.png", full_page=True)
     with page.expect_navigation():
         page.click("input[name=_save]")
     assert page.locator(".paste-entries tbody tr").count() == 12

@@ -101,21 +101,24 @@ class SideEffectPasteMixin:
         return [paste, *super().get_urls()]
 
     def may_paste(self, request, drug=None) -> bool:
-        return request.user.has_perm("drugs.add_drugsideeffect") and (
-            drug is None or self.has_change_permission(request, drug)
-        )
+        """Whether this person may paste side effects into `drug` (or a drug they add)."""
+        if not request.user.has_perm("drugs.add_drugsideeffect"):
+            return False
+        if drug is None:
+            return self.has_add_permission(request)
+        return self.has_change_permission(request, drug)
 
     # --- The drug's own form: paste boxes below its fields ---------------------------
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = list(super().get_fieldsets(request, obj))
-        if self.may_paste(request):
+        if self.may_paste(request, obj):
             fieldsets.append(self.paste_fieldset)
         return fieldsets
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change=change, **kwargs)
-        attributes = {"paste_allowed": self.may_paste(request)}
+        attributes = {"paste_allowed": self.may_paste(request, obj)}
         return type(form_class.__name__, (form_class,), attributes)
 
     def save_model(self, request, obj, form, change) -> None:

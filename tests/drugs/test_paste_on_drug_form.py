@@ -203,3 +203,11 @@ def test_someone_who_may_not_add_side_effects_has_no_paste_boxes(client, seed_pa
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:drugs_drug_changelist")
     assert effects(Drug.objects.get(slug="zanubrutinib")) == []
+
+
+def test_a_reviewer_reading_a_drug_sees_no_paste_boxes(client, physician, seed_page):
+    everolimus = Drug.objects.get(slug="everolimus")
+    client.force_login(physician)
+    response = client.get(reverse("admin:drugs_drug_change", args=[everolimus.pk]))
+    assert response.status_code == 200
+    assert "paste_common" not in response.content.decode()

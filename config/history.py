@@ -5,9 +5,11 @@ reason for a change has to be asked for. The admin asks with a "Reason for this
 change" field; commands pass their reason and user to `save_with_history`.
 """
 
+import re
 from typing import Any
 
 from django import forms
+from django.contrib.admin.widgets import AdminTextareaWidget
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
@@ -137,16 +139,52 @@ def search_term_checked(term: str) -> str:
         raise BadRequest(" ".join(error.messages)) from error
 
 
-# An address typed without a scheme ("www.nccn.org/…") is taken to be https, as
-# Django 6 will do by default.
-URL_FIELD_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
+_LINE_BREAK = re.compile(r"\r\n?")
+
+
+def line_breaks_as_lf(text: str) -> str:
+    """A text with its CR LF and lone CR line breaks as LF, the records' own line break."""
+    return _LINE_BREAK.sub("\n", text)
+
+
+class LineBreaksMixin:
+    """A textarea widget that reads the browser's line breaks as LF.
+
+    Browsers send a textarea's line breaks as CR LF (the HTML standard's form
+    submission), and Django's fields keep them. Read as sent, a paragraph saved
+    unchanged differs from the stored text: the form counts it as an edit (asking for a
+    reason, putting the record in a change) and stores CR LF. Reading them as LF here,
+    where the submission is read, means the form's cleaning, `has_changed()` and a
+    re-shown form all see the text as it is stored.
+    """
+
+    def value_from_datadict(self, data, files, name):
+        value = super().value_from_datadict(data, files, name)
+        return line_breaks_as_lf(value) if isinstance(value, str) else value
+
+
+class Textarea(LineBreaksMixin, forms.Textarea):
+    """A textarea for forms of our own, reading line breaks as LF."""
+
+
+class AdminTextarea(LineBreaksMixin, AdminTextareaWidget):
+    """The admin's textarea for text fields, reading line breaks as LF."""
+
+
+# What every admin form and inline uses for these model fields. An address typed
+# without a scheme ("www.nccn.org/…") is taken to be https, as Django 6 will do by
+# default; a text field's line breaks are read as LF.
+FIELD_OVERRIDES = {
+    models.URLField: {"assume_scheme": "https"},
+    models.TextField: {"widget": AdminTextarea},
+}
 
 
 class ChangeReasonAdminMixin:
     """Writes the form's reason onto the history of the record and of its inline rows."""
 
     form = ChangeReasonForm
-    formfield_overrides = URL_FIELD_OVERRIDES
+    formfield_overrides = FIELD_OVERRIDES
     history_parts: Parts = ()
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -168,9 +206,14 @@ class ChangeReasonAdminMixin:
         reason = form.cleaned_data.get("change_reason", "")
         return reason or ("Edited in admin" if change else "Created in admin")
 
-    # What `record_saved` may refuse with (the workflow sets it): a view that saves
-    # records itself shows these as messages, its transaction rolled back.
-    save_refusals: tuple[type[Exception], ...] = ()
+    # What `record_saved` may refuse with, for "you may not" or "not now" (the workflow
+    # adds its own): a view that saves records itself shows these as messages, its
+    # transaction rolled back.
+    save_refusals: tuple[type[Exception], ...] = (PermissionDenied,)
+
+    def record_refusal(self, request, obj) -> str:
+        """Why this person may not edit `obj` now ("" if they may); a hook for the workflow."""
+        return ""
 
     def record_saved(self, request, obj) -> None:
         """Called after each record (or inline row) is saved; a hook for the workflow."""

@@ -1,7 +1,14 @@
 from django.contrib import admin
 
-from config.history import URL_FIELD_OVERRIDES, HistoryAdmin
+from config.history import FIELD_OVERRIDES, HistoryAdmin
 
+from .admin_entry import (
+    OrderedInlineMixin,
+    SideEffectPasteMixin,
+    SortableParentMixin,
+    side_effect_group_order,
+)
+from .forms import DrugForm
 from .models import (
     CancerType,
     Drug,
@@ -13,6 +20,7 @@ from .models import (
     PageReference,
     SideEffectTerm,
 )
+from .ordering import position_after_last
 
 
 @admin.register(CancerType)
@@ -30,15 +38,19 @@ class SideEffectTermAdmin(HistoryAdmin):
 
 
 # Stacked, not tabular: a row of five wide fields is wider than a 1,280 px window.
-class DrugSideEffectInline(admin.StackedInline):
+class DrugSideEffectInline(OrderedInlineMixin, admin.StackedInline):
     model = DrugSideEffect
     fields = ["group", "position", "term", "wording", "detail"]
     autocomplete_fields = ["term"]
     extra = 1
+    order_group = "group"
+
+    def get_ordering(self, request):
+        return side_effect_group_order()
 
 
 @admin.register(Drug)
-class DrugAdmin(HistoryAdmin):
+class DrugAdmin(SideEffectPasteMixin, SortableParentMixin, HistoryAdmin):
     list_display = ["generic_name", "brand_names", "drug_class", "targets", "route"]
     list_filter = ["drug_class", "route"]
     search_fields = ["generic_name", "brand_names", "drug_class", "targets", "mechanism"]
@@ -51,6 +63,7 @@ class DrugAdmin(HistoryAdmin):
         ),
         ("How it is taken", {"fields": ["administration", "route"]}),
     ]
+    form = DrugForm
     inlines = [DrugSideEffectInline]
     history_parts = ((DrugSideEffect, "drug"),)
 
@@ -64,6 +77,14 @@ class DrugSideEffectAdmin(HistoryAdmin):
     search_fields = ["term__name", "wording", "detail", "drug__generic_name"]
     autocomplete_fields = ["drug", "term"]
     list_select_related = ["drug", "term"]
+    readonly_fields = ["position"]  # ordered on the drug's form, never typed
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change or {"drug", "group"} & set(form.changed_data):
+            obj.position = position_after_last(
+                DrugSideEffect.objects.filter(drug=obj.drug, group=obj.group).exclude(pk=obj.pk)
+            )
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(EditorialTeam)
@@ -74,23 +95,23 @@ class EditorialTeamAdmin(HistoryAdmin):
         return super().has_add_permission(request) and not EditorialTeam.objects.exists()
 
 
-class DrugSectionInline(admin.StackedInline):
+class DrugSectionInline(OrderedInlineMixin, admin.StackedInline):
     model = DrugSection
     fields = ["position", "drug", "evidence", "indication"]
     autocomplete_fields = ["drug"]
     extra = 0
 
 
-class MoreInformationLinkInline(admin.StackedInline):
+class MoreInformationLinkInline(OrderedInlineMixin, admin.StackedInline):
     model = MoreInformationLink
     fk_name = "page"
     fields = ["position", "lead_in", "title", "target_page", "url"]
-    formfield_overrides = URL_FIELD_OVERRIDES
+    formfield_overrides = FIELD_OVERRIDES
     autocomplete_fields = ["target_page"]
     extra = 0
 
 
-class PageReferenceInline(admin.StackedInline):
+class PageReferenceInline(OrderedInlineMixin, admin.StackedInline):
     model = PageReference
     fields = ["position", "citation"]
     autocomplete_fields = ["citation"]
@@ -98,7 +119,7 @@ class PageReferenceInline(admin.StackedInline):
 
 
 @admin.register(Page)
-class PageAdmin(HistoryAdmin):
+class PageAdmin(SortableParentMixin, HistoryAdmin):
     list_display = ["title", "cancer_type", "slug"]
     list_filter = ["cancer_type"]
     search_fields = ["title", "intro", "drug_sections__drug__generic_name"]

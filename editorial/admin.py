@@ -117,15 +117,22 @@ class WorkflowAdminMixin:
             else:
                 self.message_user(request, text, messages.WARNING)
 
+    def record_refusal(self, request, obj) -> str:
+        try:
+            workflow.record_check_editable(user=request.user, key=workflow.record_key(obj))
+        except workflow.RecordHeld as held:
+            return str(held)
+        return ""
+
+    def say_where_saved(self, request) -> None:
+        self._say_where(request)
+
     def record_saved(self, request, obj) -> None:
         change = workflow.record_edit(user=request.user, instance=obj)
         request.imprimatur_change = change
 
     def record_deleting(self, request, obj) -> None:
         request.imprimatur_change = workflow.record_edit(user=request.user, instance=obj)
-
-    def say_where_saved(self, request) -> None:
-        self._say_where(request)
 
     def _say_where(self, request) -> None:
         change = getattr(request, "imprimatur_change", None)

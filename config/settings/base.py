@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "adminsortable2",
     "drugs",
     "references",
     "editorial",

@@ -46,7 +46,6 @@ def test_a_new_side_effect_goes_from_writer_to_public_through_two_reviewers(
     page.goto(f"{live_server.url}/admin/drugs/drug/{everolimus.pk}/change/")
     new_row = everolimus.side_effects.count()
     page.select_option(f"#id_side_effects-{new_row}-group", "other")
-    page.fill(f"#id_side_effects-{new_row}-position", "1")
     page.click(f"#id_side_effects-{new_row}-term + .select2 .select2-selection")
     page.fill(".select2-container--open .select2-search__field", "headache")
     page.click(".select2-results__option:has-text('headache')")

@@ -55,8 +55,9 @@ def record_check_editable(*, user: AbstractBaseUser, key: RecordKey) -> None:
     if claim and claim.change.author_id != user.pk:
         change = claim.change
         raise RecordHeld(
+            # The time ends "a.m." or "p.m.", so the sentence goes on after it.
             f"This record is in change {change.pk} by {display_name(change.author)} "
-            f"since {_when(claim.claimed_at)}. Ask them, or a managing editor, to release it."
+            f"since {_when(claim.claimed_at)}: ask them, or a managing editor, to release it."
         )
 
 

@@ -34,6 +34,15 @@ def test_a_record_in_another_persons_change_cannot_be_edited(writer, other_write
     assert everolimus.administration == "Otto's draft."
 
 
+def test_the_refusal_reads_as_one_sentence_whatever_the_time_of_day(
+    writer, other_writer, everolimus
+):
+    edit(other_writer, everolimus, administration="Otto's draft.")
+    with pytest.raises(workflow.RecordHeld) as refusal:
+        edit(writer, everolimus, administration="Wren's draft.")
+    assert ".." not in str(refusal.value)  # times read "10:21 a.m."
+
+
 def test_the_database_refuses_a_second_open_claim_on_a_record(writer, other_writer, everolimus):
     from django.db import IntegrityError, transaction
 

@@ -117,11 +117,16 @@ def test_the_drug_form_fits_the_window_and_shows_a_side_effect_error_beside_it(
     log_in(window, live_server, writer)
     window.goto(f"{live_server.url}/admin/drugs/drug/{sunitinib.pk}/change/")
     assert window.evaluate(LAYOUT)["cut"] == []
-    window.fill("#id_side_effects-2-position", "-1")
+    # Positions are never typed; a wording too long for the database is refused by the
+    # server too (the browser's maxlength is lifted, as an old browser or a paste ignores it).
+    window.evaluate(
+        "document.querySelector('#id_side_effects-2-wording').removeAttribute('maxlength')"
+    )
+    window.fill("#id_side_effects-2-wording", "w" * 301)
     save(window)
 
     assert_fits_with_errors_beside_their_fields(
-        window, ["Ensure this value is greater than or equal to 0."]
+        window, ["Ensure this value has at most 300 characters (it has 301)."]
     )
     window.screenshot(path=artifacts / "drug-form-error-1280.png", full_page=True)
 

@@ -54,7 +54,7 @@ def common_terms(drug) -> list[str]:
 
 
 def row_of(page, term_name: str):
-    return page.locator("#side_effects-group tr.has_original").filter(
+    return page.locator("#side_effects-group .inline-related.has_original").filter(
         has=page.locator(f"select option[selected]:text-is('{term_name}')")
     )
 
@@ -94,20 +94,23 @@ def test_a_writer_drags_a_reference_to_the_top_and_saves(watched, live_server, w
     seed_page = everolimus.sections.get().page
     references = list(seed_page.references.order_by("position"))
     page.goto(f"{live_server.url}/admin/drugs/page/{seed_page.pk}/change/")
-    handles = page.locator("#references-group tr.has_original td.original p")
-    handles.nth(len(references) - 1).scroll_into_view_if_needed()
-    source = handles.nth(len(references) - 1).bounding_box()
-    target = handles.nth(0).bounding_box()
-    page.mouse.move(source["x"] + source["width"] - 40, source["y"] + source["height"] / 2)
+    handles = page.locator("#references-group .inline-related.has_original h3")
+    # Each row is dragged by its heading strip (sortable2's handle for stacked rows).
+    last = handles.nth(len(references) - 1)
+    last.scroll_into_view_if_needed()
+    source = last.bounding_box()
+    page.mouse.move(source["x"] + 30, source["y"] + source["height"] / 2)
     page.mouse.down()
-    page.mouse.move(source["x"] + source["width"] - 35, source["y"] + 2, steps=5)
-    page.wait_for_timeout(200)
-    page.mouse.move(target["x"] + target["width"] - 40, target["y"] + 2, steps=20)
-    page.wait_for_timeout(200)
+    for index in range(len(references) - 2, -1, -1):  # a person's drag: over each row above
+        above = handles.nth(index)
+        above.scroll_into_view_if_needed()
+        box = above.bounding_box()
+        page.mouse.move(box["x"] + 30, box["y"] + 2, steps=5)
+        page.wait_for_timeout(50)
     page.mouse.up()
-    first = page.locator("#references-group tr.has_original").first
+    first = page.locator("#references-group .inline-related.has_original").first
     assert first.locator("input._reorder_").input_value() == "1"
-    assert first.locator("select option[selected]").inner_text().startswith("Yao JC et al. 2011")
+    assert first.locator("select option[selected]").inner_text().startswith("Yao JC · 2011")
     # No reason is asked: the introduction's line breaks, which the browser sends as
     # CR LF, are read as the LF stored, so the page's own fields are unchanged.
     with page.expect_navigation():

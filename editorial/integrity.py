@@ -19,8 +19,8 @@ from .models import (
     CurrentPublication,
     Publication,
     PublicationDrug,
-    PublicationSearch,
     PublicationRecord,
+    PublicationSearch,
 )
 
 # The entries that move a page's live pointer: its last one says what the public reads.
@@ -216,12 +216,7 @@ def verify_lookups() -> list[Problem]:
                 )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT p.id, p.slug FROM editorial_publication p "
-                "LEFT JOIN editorial_publicationsearch s ON s.publication_id = p.id "
-                f"WHERE s.vector IS DISTINCT FROM {lookups.SEARCH_VECTOR_SQL} "
-                "ORDER BY p.id"
-            )
+            cursor.execute(lookups.SEARCH_VECTOR_MISMATCHES)
             problems += [
                 Problem(
                     f"publication {pk} ({slug})",

@@ -190,12 +190,16 @@ _SEARCH_INSERT = {
     ),
 }
 
-# The vector a search row must hold: the same expression over the row's own parts.
-SEARCH_VECTOR_SQL = (
-    "setweight(to_tsvector('english', s.heading), 'A') "
+# The publications whose search row is missing or holds another vector than the one
+# its own parts make (the same expression as the insert's).
+SEARCH_VECTOR_MISMATCHES = (
+    "SELECT p.id, p.slug FROM editorial_publication p "
+    "LEFT JOIN editorial_publicationsearch s ON s.publication_id = p.id "
+    "WHERE s.vector IS DISTINCT FROM setweight(to_tsvector('english', s.heading), 'A') "
     "|| setweight(to_tsvector('english', s.names), 'B') "
     "|| setweight(to_tsvector('english', s.facts), 'C') "
-    "|| setweight(to_tsvector('english', s.body), 'D')"
+    "|| setweight(to_tsvector('english', s.body), 'D') "
+    "ORDER BY p.id"
 )
 
 

@@ -11,10 +11,12 @@ from django.urls import reverse
 
 from drugs.models import CancerType, Drug, DrugSection, Page, SideEffectTerm
 from editorial import integrity
+from editorial.public import search as public_search
 from editorial.public.cache import Budget
 from editorial.public.views import search_vocabulary
 from tests.hostile import hostile_change
 from tests.tampering import tampered
+from tests.wide import publish_pages_showing
 from tests.workflow import edit, publish_through_review, submit
 
 pytestmark = pytest.mark.django_db
@@ -212,11 +214,15 @@ def test_a_pending_changes_sentences_are_never_found(client, seed_page, writer):
     assert "Did you mean" not in search(client, "zorblaxitel")
 
 
-def test_a_search_with_results_costs_one_query(
-    client, seed_url, kidney_page, django_assert_max_num_queries
+def test_a_search_costs_one_query_however_many_pages_match(
+    client, seed_url, writer, physician, nurse, managing_editor, django_assert_max_num_queries
 ):
+    everolimus = Drug.objects.get(slug="everolimus")
+    people = {"writer": writer, "physician": physician, "nurse": nurse}
+    publish_pages_showing(everolimus, 12, managing_editor=managing_editor, **people)
     with django_assert_max_num_queries(1):
-        search(client, "everolimus")
+        html = search(client, "everolimus")
+    assert len(results(html)) == 13
 
 
 def test_a_search_without_results_costs_two_queries(
@@ -250,3 +256,12 @@ def test_integrity_names_a_publication_whose_search_words_were_rewritten(seed_pu
         problems = [str(problem) for problem in integrity.verify_lookups()]
     assert any("index of the words it shows" in problem for problem in problems), problems
     assert connection.vendor != "postgresql" or any("search vector" in p for p in problems)
+
+
+def test_a_search_lists_only_the_best_matches_and_says_more_were_found(
+    client, seed_url, kidney_page, monkeypatch
+):
+    monkeypatch.setattr(public_search, "RESULTS_SHOWN", 1)
+    html = search(client, "kidney")
+    assert results(html) == [reverse("editorial:page", args=[kidney_page.slug])]
+    assert "More than 1 pages found for “kidney”; the 1 that match best are shown." in html

@@ -20,6 +20,7 @@ from .models import (
     Publication,
     PublicationDrug,
     PublicationRecord,
+    PublicationSearch,
 )
 
 # The entries that move a page's live pointer: its last one says what the public reads.
@@ -168,7 +169,8 @@ def _grouped(rows) -> Iterator[tuple[int, set]]:
 
 def verify_lookups() -> list[Problem]:
     """Each publication's lookup rows say what its own columns say: the records of its
-    manifest, the drugs of its `drug_slugs` and, on PostgreSQL, the vector of its words.
+    manifest, the drugs of its `drug_slugs`, the words of its content and, on
+    PostgreSQL, the weighted vector of those words.
 
     Publications and their rows are read in step, ordered by publication, a chunk at a
     time, so the check holds nothing but one publication's rows in memory.
@@ -187,11 +189,19 @@ def verify_lookups() -> list[Problem]:
             .iterator(chunk_size=5000),
             lambda publication: {(slug,) for slug in lookups.drug_slugs_of(publication.drug_slugs)},
         ),
+        "the words it shows": (
+            PublicationSearch.objects.order_by("publication_id")
+            .values_list("publication_id", *lookups.SEARCH_PARTS, "words")
+            .iterator(chunk_size=500),
+            lambda publication: {tuple(lookups.search_row(publication.content).values())},
+        ),
     }
     for what, (rows, expected_of) in streams.items():
         groups = _grouped(rows)
         group = next(groups, None)
         publications = Publication.objects.only("pk", "slug", "manifest", "drug_slugs")
+        if what == "the words it shows":
+            publications = publications.only("pk", "slug", "content")
         for publication in publications.order_by("pk").iterator(chunk_size=500):
             found = set()
             if group is not None and group[0] == publication.pk:
@@ -206,16 +216,11 @@ def verify_lookups() -> list[Problem]:
                 )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT p.id, p.slug FROM editorial_publication p "
-                "LEFT JOIN editorial_publicationsearch s ON s.publication_id = p.id "
-                "WHERE s.vector IS DISTINCT FROM to_tsvector('english', p.search_text) "
-                "ORDER BY p.id"
-            )
+            cursor.execute(lookups.SEARCH_VECTOR_MISMATCHES)
             problems += [
                 Problem(
                     f"publication {pk} ({slug})",
-                    "its search vector is missing or does not match its search text",
+                    "its search vector is missing or does not match its search words",
                 )
                 for pk, slug in cursor.fetchall()
             ]

@@ -8,11 +8,15 @@ changed after (like the publication), turn each question into an indexed lookup:
 - `PublicationRecord` (publication, model, pk, history id), indexed on (model, pk):
   which live pages show a record (`live_pages_showing`).
 - `PublicationDrug` (publication, drug slug), indexed on slug: a public drug page.
-- `PublicationSearch` (publication, tsvector), GIN-indexed, on PostgreSQL only.
+- `PublicationSearch` (publication, the words a reader sees on it, by weight): what
+  public search matches, ranks and quotes; on PostgreSQL with a weighted tsvector,
+  GIN-indexed.
 
-The pure helpers here serve the migration that fills them for older publications too.
+The pure helpers here serve the migrations that fill them for older publications too.
 """
 
+import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -34,10 +38,6 @@ _INSERTS = {
         "INSERT INTO editorial_publicationdrug (publication_id, slug) "
         "SELECT DISTINCT p.id, s->'drug'->>'slug' "
         "FROM editorial_publication p, jsonb_array_elements(p.content->'drug_sections') s "
-        "WHERE {where}",
-        # SEARCH_CONFIG, the configuration public search queries with.
-        "INSERT INTO editorial_publicationsearch (publication_id, vector) "
-        "SELECT p.id, to_tsvector('english', p.search_text) FROM editorial_publication p "
         "WHERE {where}",
     ],
     "sqlite": [
@@ -71,16 +71,151 @@ def drug_slugs_of(drug_slugs: str) -> list[str]:
     return sorted({slug for slug in drug_slugs.strip("|").split("||") if slug})
 
 
-def lookups_write(revision_id: int) -> None:
+def lookups_write(revision_id: int, publications: Iterable[Any]) -> None:
     """Write the lookup rows of a revision's newly inserted publications.
 
     A few statements for any number of pages. The rows come from the publications' own
-    columns, so they say no more than the publication does; `integrity.verify_lookups`
-    checks them against those columns.
+    columns and content, so they say no more than the publication does;
+    `integrity.verify_lookups` checks them against those.
     """
     with connection.cursor() as cursor:
         for statement in insert_statements(connection.vendor, "p.revision_id = %s"):
             cursor.execute(statement, [revision_id])
+    search_rows_write(connection, [(p.pk, p.content) for p in publications])
+
+
+# --- What search reads of a publication ---------------------------------------------------
+
+# The parts of a publication's words, by how much a match in each counts (PostgreSQL's
+# weights A to D): what the page is about, its drugs' names, what the drugs are, the
+# page's sentences.
+SEARCH_PARTS = ("heading", "names", "facts", "body")
+SEARCH_WEIGHTS = dict(zip(SEARCH_PARTS, "ABCD", strict=True))
+
+# A word as search sees it: letters and digits, so "HIF-2α" is "hif" and "2α".
+WORD = re.compile(r"\w+")
+
+
+def _lines(texts: Iterable[str]) -> str:
+    # One passage a line: a passage never spans two things the reader sees apart.
+    return "\n".join(" ".join(text.split()) for text in texts if text and text.strip())
+
+
+def search_parts(content: dict[str, Any]) -> dict[str, str]:
+    """The words a reader sees on a published page, a passage a line, in four parts.
+
+    - heading: the title and the cancer type's name;
+    - names: each drug's generic and brand names;
+    - facts: each drug's class, what it blocks and how it is taken, and the names
+      (with explanations) of its side effects;
+    - body: the page's sentences: intro, each drug section's paragraph (how the drug
+      works, the evidence, how it is taken) and indication, each group of side effects
+      in the drug's own wording and detail, and the "More information" block.
+
+    Only the frozen content is read, so a publication's words never change. The
+    references and the editorial team's description, the same on every page, are left out.
+    """
+    cancer_type = content.get("cancer_type") or {}
+    heading = [content["title"], cancer_type.get("name", "")]
+    names, facts, body = [], [], list(content.get("intro", []))
+    for section in content["drug_sections"]:
+        drug = section["drug"]
+        names.append(
+            drug["generic_name"]
+            + (f" ({', '.join(drug['brand_names'])})" if drug["brand_names"] else "")
+        )
+        facts += [drug["drug_class"], drug["targets"], drug["route"]]
+        body.append(" ".join([drug["mechanism"], section["evidence"], drug["administration"]]))
+        body += section["indication"]
+        for group in drug["side_effects"]:
+            entries = group["entries"]
+            for entry in entries:
+                term = entry["term"]
+                facts.append(
+                    f"{term['name']} ({term['explanation']})"
+                    if term["explanation"]
+                    else term["name"]
+                )
+            body.append(
+                f"{group['label']} side effects: " + "; ".join(entry["text"] for entry in entries)
+            )
+    more = content.get("more_information") or {}
+    if more.get("links"):
+        body.append(more.get("heading") or "More information")
+        body += [f"{link['lead_in']} {link['title']}." for link in more["links"]]
+    return {
+        "heading": _lines(heading),
+        "names": _lines(names),
+        "facts": _lines(dict.fromkeys(facts)),  # a term two drugs share, once
+        "body": _lines(body),
+    }
+
+
+def words_of(text: str) -> list[str]:
+    """The words of `text` as search compares them: lower case, in order."""
+    return [word.lower() for word in WORD.findall(text)]
+
+
+def search_words(parts: dict[str, str]) -> str:
+    """Every distinct word of the parts, sorted, each between spaces: " a b c ".
+
+    A whole word is then `LIKE '% word %'`, and the words of live pages are the
+    vocabulary "Did you mean" chooses from.
+    """
+    words = sorted({word for text in parts.values() for word in words_of(text)})
+    return f" {' '.join(words)} " if words else ""
+
+
+# One statement for any number of publications: their rows travel as one JSON array
+# (PostgreSQL computes each weighted vector from the row's own parts).
+_SEARCH_INSERT = {
+    "postgresql": (
+        "INSERT INTO editorial_publicationsearch "
+        "(publication_id, heading, names, facts, body, words, vector) "
+        "SELECT r.id, r.heading, r.names, r.facts, r.body, r.words, "
+        "setweight(to_tsvector('english', r.heading), 'A') "
+        "|| setweight(to_tsvector('english', r.names), 'B') "
+        "|| setweight(to_tsvector('english', r.facts), 'C') "
+        "|| setweight(to_tsvector('english', r.body), 'D') "
+        "FROM jsonb_to_recordset(%s::jsonb) AS r(id bigint, heading text, names text, "
+        "facts text, body text, words text)"
+    ),
+    "sqlite": (
+        "INSERT INTO editorial_publicationsearch "
+        "(publication_id, heading, names, facts, body, words, vector) "
+        "SELECT json_extract(r.value, '$.id'), json_extract(r.value, '$.heading'), "
+        "json_extract(r.value, '$.names'), json_extract(r.value, '$.facts'), "
+        "json_extract(r.value, '$.body'), json_extract(r.value, '$.words'), NULL "
+        "FROM json_each(%s) r"
+    ),
+}
+
+# The publications whose search row is missing or holds another vector than the one
+# its own parts make (the same expression as the insert's).
+SEARCH_VECTOR_MISMATCHES = (
+    "SELECT p.id, p.slug FROM editorial_publication p "
+    "LEFT JOIN editorial_publicationsearch s ON s.publication_id = p.id "
+    "WHERE s.vector IS DISTINCT FROM setweight(to_tsvector('english', s.heading), 'A') "
+    "|| setweight(to_tsvector('english', s.names), 'B') "
+    "|| setweight(to_tsvector('english', s.facts), 'C') "
+    "|| setweight(to_tsvector('english', s.body), 'D') "
+    "ORDER BY p.id"
+)
+
+
+def search_row(content: dict[str, Any]) -> dict[str, str]:
+    """A publication's search row (less its id and vector), from its content alone."""
+    parts = search_parts(content)
+    return {**parts, "words": search_words(parts)}
+
+
+def search_rows_write(connection: Any, publications: list[tuple[int, dict[str, Any]]]) -> None:
+    """Insert the search rows of these (publication id, content): one statement."""
+    if not publications:
+        return
+    rows = [{"id": pk, **search_row(content)} for pk, content in publications]
+    with connection.cursor() as cursor:
+        cursor.execute(_SEARCH_INSERT[connection.vendor], [json.dumps(rows, ensure_ascii=False)])
 
 
 # The first page (by id) of a revision showing a record the revision does not own at

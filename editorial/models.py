@@ -694,22 +694,31 @@ class PublicationDrug(AppendOnlyModel):
 
 
 class PublicationSearch(AppendOnlyModel):
-    """A publication's search text as a full-text vector, GIN-indexed (PostgreSQL only).
+    """The words a reader sees on a publication, as public search reads them.
 
-    Written with the publication on PostgreSQL; elsewhere search matches the
-    publication's own `search_text` and this table stays empty.
+    Derived from the publication's frozen content (`lookups.search_parts`) and written
+    with it, a passage a line in four parts weighted A to D; `words` is every distinct
+    word, for whole-word matching on SQLite and for "Did you mean". On PostgreSQL,
+    `vector` is the parts' weighted tsvector, GIN-indexed; elsewhere it stays empty.
     """
 
     publication = models.OneToOneField(
         Publication, on_delete=models.PROTECT, primary_key=True, related_name="search_row"
     )
-    vector = SearchVectorField()
+    heading = models.TextField(default="", help_text="The title and the cancer type (A).")
+    names = models.TextField(default="", help_text="The drugs' generic and brand names (B).")
+    facts = models.TextField(
+        default="", help_text="Drug class, targets, route and side-effect terms (C)."
+    )
+    body = models.TextField(default="", help_text="The page's sentences (D).")
+    words = models.TextField(default="", help_text="Every distinct word, lower case: ' a b '.")
+    vector = SearchVectorField(null=True)
 
     class Meta:
         indexes = [GinIndex(fields=["vector"], name="editorial_pubsearch_vector")]
 
     def __str__(self) -> str:
-        return f"search vector of publication {self.publication_id}"
+        return f"search words of publication {self.publication_id}"
 
 
 class CurrentPublicationQuerySet(models.QuerySet):

@@ -16,7 +16,7 @@ urlpatterns = [
     path("pages/<slug:slug>/changes/", views.page_changes, name="page_changes"),
     path("drugs/<slug:slug>/", views.drug_detail, name="drug"),
     path("side-effects/", views.side_effect_glossary, name="glossary"),
-    path("search/", views.search, name="search"),
+    path("search/", views.search_view, name="search"),
 ]
 
 # At the site's root and outside the namespace, as crawlers and robots.txt name them.

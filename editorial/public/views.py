@@ -5,17 +5,18 @@ from typing import Any
 
 from django.core.exceptions import BadRequest
 from django.db import connection
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, Func, OuterRef, Q, QuerySet, Subquery, Value
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
 from editorial.forms import SearchForm
-from editorial.lookups import SEARCH_CONFIG
-from editorial.models import CurrentPublication, Publication
+from editorial.lookups import SEARCH_CONFIG, SEARCH_PARTS
+from editorial.models import CurrentPublication, Publication, PublicationSearch
 from editorial.structured_data import page_json_ld, reviewers_phrase
 
-from .cache import public_page
+from . import search
+from .cache import entry_seconds, public_page
 
 
 def live() -> QuerySet:
@@ -193,44 +194,111 @@ def side_effect_glossary(request: HttpRequest) -> HttpResponse:
     return render(request, "editorial/glossary.html", {"terms": glossary})
 
 
-def search_publications(query: str) -> QuerySet:
-    """Live pages matching every word of `query` in their title, drugs or side effects.
+# What a search result reads: the publication's address and title, and its words.
+RESULT_FIELDS = (
+    "slug",
+    "title",
+    "cancer_type",
+    *(f"search_row__{part}" for part in SEARCH_PARTS),
+)
 
-    PostgreSQL matches the stored vectors (`PublicationSearch`, GIN-indexed) and ranks
-    them with full-text search; elsewhere every word must appear in the search text.
+
+def search_publications(query: str) -> tuple[list[dict[str, Any]], bool]:
+    """The live pages matching every word of `query`, best first, each with the passage
+    that matched; and whether more matched than are shown. One query.
+
+    PostgreSQL matches the weighted vectors of the search rows (stemmed, GIN-indexed)
+    and ranks them, title and cancer type first; SQLite matches whole words and ranks
+    by `search.rank_key`. Only live publications' rows are read, never a draft.
     """
-    words = query.split()
+    words = search.query_words(query)
     if not words:
-        return live().none()
+        return [], False
+    rows = live().select_related("search_row").only(*RESULT_FIELDS)
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchRank
 
-        search = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
-        return (
-            live()
-            .filter(search_row__vector=search)
-            .annotate(rank=SearchRank(F("search_row__vector"), search))
-            .order_by("-rank", "title")
+        found = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
+        vector = F("search_row__vector")
+        matched = list(
+            rows.filter(search_row__vector=found)
+            .annotate(
+                heading_rank=SearchRank(vector, found, weights=[0, 0, 0, 1]),
+                rank=SearchRank(vector, found),
+                lexemes=Func(
+                    Func(Value(SEARCH_CONFIG), Value(query), function="to_tsvector"),
+                    function="tsvector_to_array",
+                ),
+            )
+            .order_by("-heading_rank", "-rank", "title", "pk")[: search.RESULTS_SHOWN + 1]
         )
-    condition = Q()
-    for word in words:
-        condition &= Q(search_text__icontains=word)
-    return live().filter(condition).order_by("title")
+        matches = search.stem_matcher(matched[0].lexemes if matched else ())
+    else:
+        condition = Q()
+        for word in words:
+            condition &= Q(search_row__words__contains=f" {word} ")
+        matched = sorted(rows.filter(condition).order_by("title", "pk"), key=_rank(words))
+        matches = search.whole_word_matcher(words)
+    results = [
+        {"publication": publication, "passage": search.passage(_parts(publication), matches)}
+        for publication in matched[: search.RESULTS_SHOWN]
+    ]
+    return results, len(matched) > search.RESULTS_SHOWN
+
+
+def _parts(publication: Publication) -> dict[str, str]:
+    return {part: getattr(publication.search_row, part) for part in SEARCH_PARTS}
+
+
+def _rank(words: list[str]):
+    def key(publication: Publication) -> tuple[int, float]:
+        heading, score = search.rank_key(_parts(publication), words)
+        return (-heading, -score)  # sorted() is stable: equal ranks stay in title order
+
+    return key
+
+
+def search_vocabulary(request: HttpRequest) -> list[str]:
+    """The words of every live page, for "Did you mean": kept in the cache under the
+    generation of public pages, so a publish or unpublish starts a new one."""
+    generation = getattr(request, "public_cache_generation", None)
+    cache = getattr(request, "public_cache", None)
+    key = f"search:vocabulary:{generation}"
+    if generation is not None and cache is not None:
+        vocabulary = cache.get(key)
+        if vocabulary is not None:
+            return vocabulary
+    vocabulary = search.vocabulary_of(
+        PublicationSearch.objects.filter(publication__current__isnull=False).values_list(
+            "words", flat=True
+        )
+    )
+    if generation is not None and cache is not None:
+        cache.set(key, vocabulary, entry_seconds())
+    return vocabulary
 
 
 @public_page(query=("q",))
-def search(request: HttpRequest) -> HttpResponse:
+def search_view(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     if not form.is_valid():
         raise BadRequest("The search could not be read.")
     query = form.cleaned_data["q"]
-    results = (
-        list(search_publications(query).only("slug", "title", "cancer_type", "last_revised"))
-        if query
-        else []
+    results, more = search_publications(query) if query else ([], False)
+    suggested = (
+        search.suggestions(query, search_vocabulary(request)) if query and not results else []
     )
     return render(
-        request, "editorial/search.html", {"form": form, "query": query, "results": results}
+        request,
+        "editorial/search.html",
+        {
+            "form": form,
+            "query": query,
+            "results": results,
+            "more": more,
+            "shown": search.RESULTS_SHOWN,
+            "suggestions": suggested,
+        },
     )
 
 

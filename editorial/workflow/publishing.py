@@ -256,7 +256,7 @@ def _write_publications(
     publications = Publication.objects.bulk_create_from_snapshots(
         publications, [snapshot.pk for snapshot in snapshots]
     )
-    lookups_write(revision.pk)
+    lookups_write(revision.pk, publications)
     CurrentPublication.objects.bulk_create(
         [
             CurrentPublication(

@@ -96,6 +96,9 @@ PUBLIC_TEMPLATES = {
     "glossary": (_get(lambda seed: "/side-effects/"), 200),
     "search": (_get(lambda seed: "/search/?q=everolimus"), 200),
     "search_without_results": (_get(lambda seed: "/search/?q=nothing+matches+this"), 200),
+    # Passages with marked words, and a "Did you mean" link.
+    "search_passages": (_get(lambda seed: "/search/?q=mouth+sores+nausea"), 200),
+    "search_did_you_mean": (_get(lambda seed: "/search/?q=nausia"), 200),
     "page_list_empty": (_unpublished(lambda seed: "/"), 200),
     "glossary_empty": (_unpublished(lambda seed: "/side-effects/"), 200),
     "404": (_get(lambda seed: "/no-such-page/"), 404),

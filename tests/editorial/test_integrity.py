@@ -268,7 +268,7 @@ def test_verify_integrity_names_a_publication_whose_drug_row_was_deleted(reviewe
 
 @pytest.mark.skipif(
     "connection.vendor != 'postgresql'",
-    reason="the search vectors are PostgreSQL's; SQLite searches publications with icontains",
+    reason="the search vectors are PostgreSQL's; SQLite matches the search rows' words",
 )
 def test_verify_integrity_names_a_publication_whose_search_vector_was_rewritten(reviewed):
     with tampered() as sql:

@@ -238,6 +238,13 @@ def test_nothing_can_be_written_whoever_asks(client, seed_publication, method):
     assert response.status_code == 405  # not a CSRF or login refusal: there is nothing to write
 
 
+def test_head_and_options_are_answered_for_anyone(client, seed_publication):
+    assert client.head("/api/v1/pages/").status_code == 200
+    options = client.options(f"/api/v1/pages/{seed_publication.slug}/")
+    assert options.status_code == 200
+    assert options["Allow"] == "GET, HEAD, OPTIONS"
+
+
 def test_a_list_is_paginated_with_links_to_the_next_page(client, monkeypatch, two_pages):
     monkeypatch.setattr(PageNumberPagination, "page_size", 1)
     first = api(client, "/api/v1/pages/").json()

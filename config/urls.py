@@ -17,6 +17,7 @@ urlpatterns = [
         name="editors_guide_image",
     ),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("editorial.api.urls")),
     *root_urlpatterns,
     path("", include("editorial.public.urls")),
 ]

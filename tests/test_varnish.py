@@ -280,3 +280,21 @@ def test_a_purge_or_ban_from_an_address_outside_the_acl_is_refused(varnish):
     assert _raw(varnish, unknown, "127.0.0.1") == 405
     assert _raw(varnish, purge, "127.0.0.1") == 200  # the ACL's own address may
     assert varnish.get(url).headers["X-Cache"] == "MISS"
+
+
+def test_a_publish_makes_the_next_api_read_through_varnish_the_new_content(
+    varnish, writer, physician, nurse, managing_editor
+):
+    slug = seed_import().slug
+    paths = [f"/api/v1/pages/{slug}/", "/api/v1/drugs/everolimus/", "/api/v1/drugs/?page=1"]
+    for path in paths:
+        varnish.get(path)
+        assert varnish.get(path).headers["X-Cache"] == "HIT", path
+
+    change = edit(writer, Drug.objects.get(slug="everolimus"), administration=NEW_ADMINISTRATION)
+    publish_through_review(change, writer, physician, nurse, managing_editor)
+
+    for path in paths:
+        after = varnish.get(path)
+        assert after.headers["X-Cache"] == "MISS", path
+    assert NEW_ADMINISTRATION in varnish.get(paths[0]).text

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "adminsortable2",
+    "rest_framework",
+    "drf_spectacular",
     "drugs",
     "references",
     "editorial",
@@ -268,6 +270,35 @@ AXES_VERBOSE = False  # no banner on every management command (cron logs stay re
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 # Told when an account locks, with the active superusers: comma-separated addresses.
 ADMINS = [(address, address) for address in env_list("ADMINS")]
+
+# The partners' read-only JSON API (editorial.api): anonymous, JSON only, no sessions and
+# so no CSRF; each client address may make API_ANON_RATE requests the cache did not answer.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "120/minute")},
+    # The client is the address TRUSTED_PROXY_COUNT proxies in, as for logins.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    # ?page=N, 50 a page; no client-chosen size, so each list has few cache keys.
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON is the only format: no ?format= for a cache key to miss or a client to vary.
+    "URL_FORMAT_OVERRIDE": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Imprimatur partner API",
+    "DESCRIPTION": (
+        "Read-only JSON of the published cancer drug pages, their drugs and the side-effect "
+        "glossary: exactly what the public site shows, never a draft or a change in review."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "imprimatur@localhost")

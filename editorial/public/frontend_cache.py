@@ -130,6 +130,20 @@ def search_ban() -> str:
     return "^" + re.escape(reverse("editorial:search"))
 
 
+# The partner API's answers that read publications (its schema does not).
+API_LISTS = ("api:pages", "api:drugs", "api:side_effects")
+
+
+def api_ban() -> str:
+    """Every API answer built from publications, each page of each list and every detail.
+
+    One pattern: a publish changes what the lists say on every page (?page=N), and
+    the details sit under their list's address.
+    """
+    # Letters, digits, "/" and "-": a regular expression reads them as themselves.
+    return "^(?:" + "|".join(reverse(name) for name in API_LISTS) + ")"
+
+
 def previous_publication(publication: Publication) -> Publication | None:
     """The page's publication before this one (live or since unpublished), if any."""
     return (
@@ -162,9 +176,9 @@ def after_publish(publications: Sequence[Publication]) -> Invalidation:
     """What publishing these makes stale.
 
     Each page at every address it has had; the lists showing each page now or before (a
-    drug it no longer shows listed it); and every search result.
+    drug it no longer shows listed it); every search result; and the API's answers.
     """
-    invalidation = Invalidation(bans=[search_ban()])
+    invalidation = Invalidation(bans=[search_ban(), api_ban()])
     shown = list(publications)
     for publication in publications:
         invalidation.add_urls(addresses(publication))
@@ -176,8 +190,9 @@ def after_publish(publications: Sequence[Publication]) -> Invalidation:
 
 
 def after_unpublish(publication: Publication) -> Invalidation:
-    """What taking off the page that showed `publication` makes stale: its addresses, its lists."""
-    invalidation = Invalidation(bans=[search_ban()])
+    """What taking off the page that showed `publication` makes stale: its addresses, its
+    lists, every search result and the API's answers."""
+    invalidation = Invalidation(bans=[search_ban(), api_ban()])
     invalidation.add_urls(addresses(publication))
     invalidation.add_urls(list_urls([publication]))
     return invalidation

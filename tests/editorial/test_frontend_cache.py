@@ -58,6 +58,10 @@ def purged(backend: type[RecordingBackend]) -> list[str]:
     return [url for _, _, kind, urls in backend.sent if kind == "purge" for url in urls]
 
 
+# The partner API's lists, each page of them, and the details under them.
+API_BAN = "^(?:/api/v1/pages/|/api/v1/drugs/|/api/v1/side-effects/)"
+
+
 def banned(backend: type[RecordingBackend]) -> list[str]:
     return [pattern for _, _, kind, pattern in backend.sent if kind == "ban"]
 
@@ -93,7 +97,8 @@ def test_a_publish_purges_the_page_its_references_its_changes_and_every_list_sho
         "/side-effects/",
         "/sitemap.xml",
     }
-    assert banned(caches) == ["^/search/"]  # every query's results, in one ban
+    # Every query's results in one ban; every API answer read from publications in another.
+    assert banned(caches) == ["^/search/", API_BAN]
     assert {host for _, host, _, _ in caches.sent} == {"drugs.example.org"}
 
 
@@ -117,7 +122,7 @@ def test_an_unpublish_purges_the_page_it_showed_and_the_lists(
     urls = purged(caches)
     assert {seed_url, f"{seed_url}references/", f"{seed_url}changes/"} <= set(urls)
     assert {"/", "/drugs/everolimus/", "/side-effects/", "/sitemap.xml"} <= set(urls)
-    assert banned(caches) == ["^/search/"]
+    assert banned(caches) == ["^/search/", API_BAN]
 
 
 def test_an_unpublish_after_a_slug_change_purges_every_address_the_page_has_had(
@@ -156,13 +161,13 @@ def test_a_failed_purge_is_kept_and_retry_purges_delivers_it_then_forgets_it(
     assert "is down" in kept[0].last_error
 
     call_command("retry_purges")  # still down: kept, and counted
-    assert [row.attempts for row in PendingPurge.objects.all()] == [2, 2]
+    assert [row.attempts for row in PendingPurge.objects.all()] == [2, 2, 2]
 
     caches.down = set()
     caches.sent = []
     call_command("retry_purges")
     assert not PendingPurge.objects.exists()
-    assert seed_url in purged(caches) and banned(caches) == ["^/search/"]
+    assert seed_url in purged(caches) and banned(caches) == ["^/search/", API_BAN]
     assert {location for location, *_ in caches.sent} == {CACHE_B}
 
 
@@ -188,7 +193,7 @@ def test_a_publish_succeeds_when_every_cache_address_is_down(
     )
     assert Publication.objects.live().get(pk=publication.pk)
     assert "HTTP cache purge failed" in caplog.text
-    assert PendingPurge.objects.count() == 4  # a purge and a ban for each cache
+    assert PendingPurge.objects.count() == 6  # a purge and two bans for each cache
 
 
 def test_nothing_is_sent_when_no_cache_is_configured(

@@ -75,10 +75,11 @@ def validate_contact_url(url: str) -> None:
 
 
 def identity_changes(before: SiteIdentity | None, after: SiteIdentity) -> str:
-    """What an identity save changed, for its audit entry: "name: “A” → “B”; …"."""
+    """What an identity save changed, for its audit entry: "name: “A” → “B”; …"; "" if nothing."""
+    before = before or SiteIdentity()  # with no row yet, the public saw the defaults
     changes = []
     for name in FIELDS:
-        old = getattr(before, name) if before is not None else ""
+        old = getattr(before, name)
         new = getattr(after, name)
         if old != new:
             changes.append(f"{SiteIdentity._meta.get_field(name).verbose_name}: “{old}” → “{new}”")
@@ -102,6 +103,7 @@ def identity_save(identity: SiteIdentity, *, editor: AbstractBaseUser, reason: s
     comment = identity_changes(before, identity)
     if before is not None and not comment:
         return before
+    comment = comment or "Saved the defaults"
     save_with_history(identity, user=editor, reason=reason)
     AuditEntry.objects.create(action=AuditEntry.Action.IDENTITY, actor=editor, comment=comment)
     signals.send_on_commit(signals.identity_changed, sender=SiteIdentity, identity=identity)

@@ -7,51 +7,154 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('editorial', '0015_reviewpolicy_reading_grade'),
+        ("editorial", "0015_reviewpolicy_reading_grade"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SiteIdentity',
+            name="SiteIdentity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(default='Cancer drug information', help_text="Shown in every page's header and title.", max_length=200, verbose_name="organisation's name")),
-                ('short_name', models.CharField(blank=True, help_text='Where space is short; empty means the name.', max_length=60)),
-                ('logo', models.CharField(blank=True, help_text="The path of an SVG, PNG or WebP among the site's static files, e.g. editorial/logo.svg; empty for none.", max_length=200)),
-                ('contact_url', models.CharField(blank=True, help_text='A page of this site (/contact/) or a web address (https://…); empty for none.', max_length=500, verbose_name='contact page')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        default="Cancer drug information",
+                        help_text="Shown in every page's header and title.",
+                        max_length=200,
+                        verbose_name="organisation's name",
+                    ),
+                ),
+                (
+                    "short_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="Where space is short; empty means the name.",
+                        max_length=60,
+                    ),
+                ),
+                (
+                    "logo",
+                    models.CharField(
+                        blank=True,
+                        help_text="The path of an SVG, PNG or WebP among the site's static files, e.g. editorial/logo.svg; empty for none.",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "contact_url",
+                    models.CharField(
+                        blank=True,
+                        help_text="A page of this site (/contact/) or a web address (https://…); empty for none.",
+                        max_length=500,
+                        verbose_name="contact page",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'site identity',
-                'verbose_name_plural': 'site identity',
+                "verbose_name": "site identity",
+                "verbose_name_plural": "site identity",
             },
         ),
         migrations.AlterField(
-            model_name='auditentry',
-            name='action',
-            field=models.CharField(choices=[('import', 'Imported'), ('edit', 'Edited'), ('submit', 'Submitted'), ('approve', 'Approved'), ('request_changes', 'Requested changes'), ('publish', 'Published'), ('schedule', 'Scheduled'), ('unschedule', 'Unscheduled'), ('schedule_failed', 'Scheduled publish refused'), ('unpublish', 'Unpublished'), ('withdraw', 'Withdrawn'), ('take_over', 'Took over a record'), ('revert', 'Reverted'), ('sign_off', 'Started a periodic review'), ('claim', 'Started reviewing'), ('credential', 'Changed a credential'), ('identity', "Changed the site's identity")], max_length=30),
+            model_name="auditentry",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("import", "Imported"),
+                    ("edit", "Edited"),
+                    ("submit", "Submitted"),
+                    ("approve", "Approved"),
+                    ("request_changes", "Requested changes"),
+                    ("publish", "Published"),
+                    ("schedule", "Scheduled"),
+                    ("unschedule", "Unscheduled"),
+                    ("schedule_failed", "Scheduled publish refused"),
+                    ("unpublish", "Unpublished"),
+                    ("withdraw", "Withdrawn"),
+                    ("take_over", "Took over a record"),
+                    ("revert", "Reverted"),
+                    ("sign_off", "Started a periodic review"),
+                    ("claim", "Started reviewing"),
+                    ("credential", "Changed a credential"),
+                    ("identity", "Changed the site's identity"),
+                ],
+                max_length=30,
+            ),
         ),
         migrations.CreateModel(
-            name='HistoricalSiteIdentity',
+            name="HistoricalSiteIdentity",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(default='Cancer drug information', help_text="Shown in every page's header and title.", max_length=200, verbose_name="organisation's name")),
-                ('short_name', models.CharField(blank=True, help_text='Where space is short; empty means the name.', max_length=60)),
-                ('logo', models.CharField(blank=True, help_text="The path of an SVG, PNG or WebP among the site's static files, e.g. editorial/logo.svg; empty for none.", max_length=200)),
-                ('contact_url', models.CharField(blank=True, help_text='A page of this site (/contact/) or a web address (https://…); empty for none.', max_length=500, verbose_name='contact page')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        default="Cancer drug information",
+                        help_text="Shown in every page's header and title.",
+                        max_length=200,
+                        verbose_name="organisation's name",
+                    ),
+                ),
+                (
+                    "short_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="Where space is short; empty means the name.",
+                        max_length=60,
+                    ),
+                ),
+                (
+                    "logo",
+                    models.CharField(
+                        blank=True,
+                        help_text="The path of an SVG, PNG or WebP among the site's static files, e.g. editorial/logo.svg; empty for none.",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "contact_url",
+                    models.CharField(
+                        blank=True,
+                        help_text="A page of this site (/contact/) or a web address (https://…); empty for none.",
+                        max_length=500,
+                        verbose_name="contact page",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical site identity',
-                'verbose_name_plural': 'historical site identity',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical site identity",
+                "verbose_name_plural": "historical site identity",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),

@@ -43,7 +43,10 @@ def draft_drug(seed_page, writer) -> Drug:
 
 def test_each_drug_heading_links_to_its_drug_page(client, seed_url):
     html = body(client, seed_url)
-    for slug, name in [("sunitinib", "Sunitinib (Sutent)"), ("everolimus", "Everolimus (Afinitor)")]:
+    for slug, name in [
+        ("sunitinib", "Sunitinib (Sutent)"),
+        ("everolimus", "Everolimus (Afinitor)"),
+    ]:
         assert f'<h2 id="{slug}-name"><a href="/drugs/{slug}/">{name}</a></h2>' in html
 
 

@@ -34,9 +34,7 @@ def test_the_byline_follows_the_title_straight_away(client, seed_url):
     assert html.index('<div class="byline">') < html.index("<p>Targeted drugs work differently")
 
 
-def test_the_byline_names_the_team_that_wrote_the_page_linked_to_its_description(
-    client, seed_url
-):
+def test_the_byline_names_the_team_that_wrote_the_page_linked_to_its_description(client, seed_url):
     assert f'Written by <a href="#attribution">{TEAM}</a>' in byline(
         client.get(seed_url).content.decode()
     )
@@ -58,9 +56,7 @@ def test_a_page_with_no_attested_review_says_nothing_about_review(
     assert "medically reviewed" not in html.lower()
 
 
-def test_an_attested_review_is_shown_with_the_reviewers_credentials_in_words(
-    client, reviewed_url
-):
+def test_an_attested_review_is_shown_with_the_reviewers_credentials_in_words(client, reviewed_url):
     html = client.get(reviewed_url).content.decode()
     text = byline(html)
     assert re.search(

@@ -179,3 +179,12 @@ def test_a_managing_editor_edits_it_in_the_admin_with_a_reason(
 def test_a_writer_cannot_open_it_in_the_admin(client, writer):
     client.force_login(writer)
     assert client.get(reverse("admin:editorial_siteidentity_add")).status_code == 403
+
+
+def test_a_process_reads_the_identity_for_its_first_page_and_not_again(
+    client, seed_url, django_assert_num_queries
+):
+    with django_assert_num_queries(2):  # the page, and the identity
+        client.get(seed_url)
+    with django_assert_num_queries(1):  # the page alone
+        client.get(seed_url)

@@ -23,9 +23,10 @@ from simple_history.admin import SimpleHistoryAdmin
 # The content admins this module makes workflow-aware must be registered first.
 import drugs.admin  # noqa: F401
 import references.admin  # noqa: F401
+from config.history import HistoryAdmin
 from drugs.models import Page
 
-from . import actions, readability, registry, review, timeline, workflow
+from . import actions, identity, readability, registry, review, timeline, workflow
 from .diffing import html_diff
 from .forms import (
     CommentForm,
@@ -49,6 +50,7 @@ from .models import (
     ReviewerProfile,
     ReviewPolicy,
     RevisionPage,
+    SiteIdentity,
 )
 from .registry import MODELS_BY_LABEL, PARENT_FIELD
 from .snapshots import ContentSource, page_snapshot, render_page_body
@@ -673,3 +675,27 @@ class PolicyRequirementInline(admin.TabularInline):
 class ReviewPolicyAdmin(SimpleHistoryAdmin):
     list_display = ["name", "is_active", "review_interval_months", "reading_grade"]
     inlines = [PolicyRequirementInline]
+
+
+@admin.register(SiteIdentity)
+class SiteIdentityAdmin(HistoryAdmin):
+    """The one row of the site's identity; saved through `identity.identity_save`."""
+
+    fields = ["name", "short_name", "logo", "contact_url"]
+
+    def has_add_permission(self, request) -> bool:
+        return super().has_add_permission(request) and not SiteIdentity.objects.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        # One row: the list is the row itself (or the form that creates it).
+        if SiteIdentity.objects.exists():
+            return HttpResponseRedirect(
+                reverse("admin:editorial_siteidentity_change", args=[SiteIdentity.ONLY])
+            )
+        return HttpResponseRedirect(reverse("admin:editorial_siteidentity_add"))
+
+    def save_model(self, request, obj, form, change) -> None:
+        identity.identity_save(obj, editor=request.user, reason=self._change_reason(form, change))

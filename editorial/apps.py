@@ -30,3 +30,10 @@ class EditorialConfig(AppConfig):
 
         signals.page_published.connect(frontend_cache.purge_on_publish, dispatch_uid="frontend")
         signals.page_unpublished.connect(frontend_cache.purge_on_unpublish, dispatch_uid="frontend")
+
+        # Every page shows the site's identity: a change to it makes every page stale.
+        from . import identity
+
+        signals.identity_changed.connect(identity.forget_on_change, dispatch_uid="identity")
+        signals.identity_changed.connect(cache.invalidate_on_publish, dispatch_uid="public_cache")
+        signals.identity_changed.connect(frontend_cache.purge_everything, dispatch_uid="frontend")

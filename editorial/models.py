@@ -12,6 +12,7 @@ import datetime
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models, transaction
 from django.db.models import Max, Q
@@ -849,6 +850,7 @@ class AuditEntry(AppendOnlyModel):
         SIGN_OFF = "sign_off", "Started a periodic review"
         CLAIM = "claim", "Started reviewing"
         CREDENTIAL = "credential", "Changed a credential"
+        IDENTITY = "identity", "Changed the site's identity"
 
     action = models.CharField(max_length=30, choices=Action.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -943,6 +945,58 @@ class AuditEntry(AppendOnlyModel):
             head.seq, head.hash = seq, previous
             head.save(update_fields=["seq", "hash"])
         return entries
+
+
+class SiteIdentity(models.Model):
+    """The organisation the public site speaks for: its name, short name, logo, contact page.
+
+    One row (pk `ONLY`), a site setting rather than medical content: changed by a
+    managing editor through `editorial.identity.identity_save`, its history kept.
+    """
+
+    ONLY = 1
+
+    name = models.CharField(
+        "organisation's name",
+        max_length=200,
+        default="Cancer drug information",
+        help_text="Shown in every page's header and title.",
+    )
+    short_name = models.CharField(
+        max_length=60, blank=True, help_text="Where space is short; empty means the name."
+    )
+    logo = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The path of an SVG, PNG or WebP among the site's static files, "
+        "e.g. editorial/logo.svg; empty for none.",
+    )
+    contact_url = models.CharField(
+        "contact page",
+        max_length=500,
+        blank=True,
+        help_text="A page of this site (/contact/) or a web address (https://…); empty for none.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "site identity"
+        verbose_name_plural = "site identity"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from .identity import validate_contact_url, validate_logo
+
+        errors = {}
+        for name, validate in (("logo", validate_logo), ("contact_url", validate_contact_url)):
+            try:
+                validate(getattr(self, name))
+            except ValidationError as error:
+                errors[name] = error.messages
+        if errors:
+            raise ValidationError(errors)
 
 
 class PendingPurge(models.Model):

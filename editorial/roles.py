@@ -88,6 +88,10 @@ def role_permissions() -> dict[str, list[tuple[str, str]]]:
             VIEW_DRAFT,
             PUBLISH,
             TAKE_OVER,
+            # The site's identity is a setting, not content: no change or review.
+            ("editorial", "view_siteidentity"),
+            ("editorial", "add_siteidentity"),
+            ("editorial", "change_siteidentity"),
         ],
         CREDENTIAL_ADMIN: [
             SET_CREDENTIAL,

@@ -17,6 +17,8 @@ logger = logging.getLogger(__name__)
 page_published = Signal()
 # Sent with `page` and `publication`: the page taken off, and what it had shown.
 page_unpublished = Signal()
+# Sent with `identity`: the site's identity (name, logo, contact) that every page shows.
+identity_changed = Signal()
 
 
 def send_on_commit(signal: Signal, sender: Any, **kwargs: Any) -> None:
@@ -36,4 +38,5 @@ def send_on_commit(signal: Signal, sender: Any, **kwargs: Any) -> None:
 
 
 def signal_name(signal: Signal) -> str:
-    return "page_published" if signal is page_published else "page_unpublished"
+    names = {page_published: "page_published", page_unpublished: "page_unpublished"}
+    return names.get(signal, "identity_changed")

@@ -3,9 +3,18 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from editorial import roles
+from editorial import identity, roles
 from editorial.importing import seed_import
 from editorial.models import PolicyRequirement, Publication, ReviewerProfile, ReviewPolicy
+
+
+@pytest.fixture(autouse=True)
+def fresh_site_identity():
+    """Each test reads the site identity afresh: what a process keeps of it would
+    otherwise outlive the database of the test that read it."""
+    identity.forget()
+    yield
+    identity.forget()
 
 
 def _member(username: str, role: str, **extra):

@@ -184,7 +184,7 @@ def invalidate() -> None:
 
 
 def invalidate_on_publish(sender: Any, **kwargs: Any) -> None:
-    """Receiver of page_published and page_unpublished, which arrive after the commit.
+    """Receiver of page_published, page_unpublished and identity_changed, after the commit.
 
     Bounded by the cache budget and never raising (django-redis ignores Redis errors),
     so a failing cache cannot fail or hang the editor's publish.

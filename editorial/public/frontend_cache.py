@@ -115,14 +115,14 @@ def drug_slugs(publication: Publication) -> list[str]:
 
 
 def list_urls(publications: Iterable[Publication]) -> list[str]:
-    """The lists that show these publications: home, their drugs' pages, glossary, sitemap."""
+    """The lists that show these publications: home, their drugs' pages, drugs, glossary, sitemap."""
     urls = [reverse("editorial:index")]
     for publication in publications:
         for slug in drug_slugs(publication):
             url = reverse("editorial:drug", kwargs={"slug": slug})
             if url not in urls:
                 urls.append(url)
-    return [*urls, reverse("editorial:glossary"), reverse("sitemap")]
+    return [*urls, reverse("editorial:drugs"), reverse("editorial:glossary"), reverse("sitemap")]
 
 
 def search_ban() -> str:
@@ -277,3 +277,14 @@ def purge_on_unpublish(sender: Any, publication: Publication, **kwargs: Any) -> 
     """Receiver of page_unpublished, which arrives after the commit."""
     if settings.FRONTEND_CACHE_URLS:
         invalidate(after_unpublish(publication))
+
+
+def everything() -> Invalidation:
+    """What a change every page shows (the site's identity) makes stale: every address."""
+    return Invalidation(bans=["^/"])
+
+
+def purge_everything(sender: Any, **kwargs: Any) -> None:
+    """Receiver of identity_changed, which arrives after the commit."""
+    if settings.FRONTEND_CACHE_URLS:
+        invalidate(everything())

@@ -5,7 +5,7 @@ from django.urls import path
 
 from . import views
 from .cache import public_page
-from .sitemaps import PageSitemap
+from .sitemaps import DrugSitemap, PageSitemap
 
 app_name = "editorial"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("pages/<slug:slug>/", views.page_detail, name="page"),
     path("pages/<slug:slug>/references/", views.page_references, name="page_references"),
     path("pages/<slug:slug>/changes/", views.page_changes, name="page_changes"),
+    path("drugs/", views.drug_list, name="drugs"),
     path("drugs/<slug:slug>/", views.drug_detail, name="drug"),
     path("side-effects/", views.side_effect_glossary, name="glossary"),
     path("search/", views.search_view, name="search"),
@@ -24,7 +25,7 @@ root_urlpatterns = [
     path(
         "sitemap.xml",
         public_page(query=("p",))(sitemap),  # p: the sitemap's page number
-        {"sitemaps": {"pages": PageSitemap}},
+        {"sitemaps": {"pages": PageSitemap, "drugs": DrugSitemap}},
         name="sitemap",
     ),
     path("robots.txt", views.robots_txt, name="robots_txt"),

@@ -6,9 +6,11 @@ from typing import Any
 from django.core.exceptions import BadRequest
 from django.db import connection
 from django.db.models import F, Func, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.fields.json import KT
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 
 from editorial.forms import SearchForm
 from editorial.lookups import SEARCH_CONFIG, SEARCH_PARTS
@@ -38,7 +40,11 @@ PAGE_FIELDS = (
 
 
 def _page_or_gone(
-    request: HttpRequest, slug: str, suffix: str = "", fields: tuple[str, ...] = PAGE_FIELDS
+    request: HttpRequest,
+    slug: str,
+    suffix: str = "",
+    fields: tuple[str, ...] = PAGE_FIELDS,
+    annotations: dict[str, Any] | None = None,
 ) -> Publication | HttpResponse:
     """The live publication at `slug`; else a redirect for an old address, or 410, or 404.
 
@@ -46,7 +52,10 @@ def _page_or_gone(
     """
     try:
         # Only a live pointer has a slug, and it is unique: no ordering, no live() filter.
-        return Publication.objects.only(*fields).get(current__slug=slug)
+        found = Publication.objects.only(*fields)
+        if annotations:
+            found = found.annotate(**annotations)
+        return found.get(current__slug=slug)
     except Publication.DoesNotExist:
         pass
     # An address that a page once had: it moved (301) or it was taken down (410).
@@ -80,22 +89,44 @@ def page_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def split_after_title(html: str) -> tuple[SafeString, SafeString]:
+    """A frozen page body cut after its title: (up to and with `</h1>`, the rest).
+
+    The body is our own rendering (`render_page_body`), whose one `<h1>` is the title,
+    so a cut at the first `</h1>` is a string search, not a parse. A body without one
+    is all "rest".
+    """
+    head, found, rest = html.partition("</h1>")
+    if not found:
+        return mark_safe(""), mark_safe(html)  # noqa: S308 - our own autoescaped rendering
+    return mark_safe(head + found), mark_safe(rest)  # noqa: S308 - as above
+
+
 @public_page
 def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """A page as readers see it: its publication's frozen body inside the site's chrome.
 
     The body and JSON-LD were rendered when the page was published; the template adds
-    the address, the dates and the links around them.
+    the address, the dates and the links around them. The byline (who wrote the page,
+    its dates and any attested review) goes right after the title, cut out of the body
+    by `split_after_title`; the writer's name is the frozen content's attribution, read
+    in the same query as one JSON key, not by loading the whole content.
     """
-    found = _page_or_gone(request, slug)
+    found = _page_or_gone(
+        request, slug, annotations={"attribution": KT("content__attribution__name")}
+    )
     if not isinstance(found, Publication):
         return found
     absolute_url = request.build_absolute_uri(request.path)
+    title_html, body_html = split_after_title(found.html)
     return render(
         request,
         "editorial/page_detail.html",
         {
             "publication": found,
+            "title_html": title_html,
+            "body_html": body_html,
+            "attribution": found.attribution,
             "canonical_url": absolute_url,
             "json_ld": page_json_ld(found.json_ld, absolute_url),
             "reviewers": reviewers_phrase(found.reviewed_by) if found.last_reviewed else "",
@@ -180,18 +211,61 @@ def drug_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "editorial/drug_detail.html", {"drug": drug, "pages": pages})
 
 
-@public_page
-def side_effect_glossary(request: HttpRequest) -> HttpResponse:
+def glossary_letters(publications: list[Publication]) -> list[dict[str, Any]]:
+    """The glossary: every side effect the given publications show, grouped by first letter.
+
+    Each term carries its explanation and the drugs that show it, by slug, in name order;
+    the terms come only from those publications' frozen content, so a term or drug that
+    is only in a draft is not listed. A term that does not start with a letter is filed
+    under "#".
+    """
     terms: dict[str, dict] = {}
-    for publication in live().only("content"):
+    for publication in publications:
         for section in publication.content["drug_sections"]:
             drug = section["drug"]
             for group in drug["side_effects"]:
                 for entry in group["entries"]:
                     term = terms.setdefault(entry["term"]["slug"], {**entry["term"], "drugs": {}})
                     term["drugs"][drug["slug"]] = drug["generic_name"]
-    glossary = sorted(terms.values(), key=lambda term: term["name"].lower())
-    return render(request, "editorial/glossary.html", {"terms": glossary})
+    letters: dict[str, list[dict]] = defaultdict(list)
+    for term in sorted(terms.values(), key=lambda term: term["name"].lower()):
+        first = term["name"][:1].upper()
+        term["drugs"] = dict(sorted(term["drugs"].items(), key=lambda item: item[1].lower()))
+        letters[first if first.isalpha() else "#"].append(term)
+    return [
+        {
+            "letter": letter,
+            "anchor": "letter-" + ("other" if letter == "#" else letter.lower()),
+            "terms": grouped,
+        }
+        for letter, grouped in sorted(letters.items())
+    ]
+
+
+@public_page
+def side_effect_glossary(request: HttpRequest) -> HttpResponse:
+    letters = glossary_letters(list(live().only("content")))
+    return render(request, "editorial/glossary.html", {"letters": letters})
+
+
+def published_drugs(publications: list[Publication]) -> list[dict[str, str]]:
+    """Every drug the given publications show, once, in name order, as the newest shows it."""
+    drugs: dict[str, dict[str, Any]] = {}
+    for publication in sorted(publications, key=lambda publication: publication.published_at):
+        for section in publication.content["drug_sections"]:
+            drug = section["drug"]
+            drugs[drug["slug"]] = {
+                "slug": drug["slug"],
+                "generic_name": drug["generic_name"],
+                "brand_names": drug["brand_names"],
+            }
+    return sorted(drugs.values(), key=lambda drug: drug["generic_name"].lower())
+
+
+@public_page
+def drug_list(request: HttpRequest) -> HttpResponse:
+    drugs = published_drugs(list(live().only("content", "published_at")))
+    return render(request, "editorial/drug_list.html", {"drugs": drugs})
 
 
 # What a search result reads: the publication's address and title, and its words.

@@ -13,9 +13,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from drugs.models import Drug
-from editorial import workflow
+from editorial import identity, workflow
 from editorial.importing import seed_import
-from editorial.models import Publication
+from editorial.models import Publication, SiteIdentity
 from tests.requirements import skip_unless_required
 from tests.workflow import edit, submit
 
@@ -87,6 +87,25 @@ def _server_error(page, live_server, seed, people):
     return 500
 
 
+def _with_identity(path: Callable[[Publication], str]):
+    """The site once a managing editor gave it a name, a logo and a contact page."""
+
+    def open_(page, live_server, seed, people):
+        identity.identity_save(
+            SiteIdentity(
+                name="American Cancer Society",
+                short_name="ACS",
+                logo="editorial/logo.svg",
+                contact_url="/contact/",
+            ),
+            editor=people["managing_editor"],
+            reason="Our name",
+        )
+        return page.goto(live_server.url + path(seed)).status
+
+    return open_
+
+
 PUBLIC_TEMPLATES = {
     "page_list": (_get(lambda seed: "/"), 200),
     "page_detail": (_get(lambda seed: seed.get_absolute_url()), 200),
@@ -94,6 +113,9 @@ PUBLIC_TEMPLATES = {
     "page_changes": (_get(lambda seed: seed.get_absolute_url() + "changes/"), 200),
     "drug_detail": (_get(lambda seed: "/drugs/everolimus/"), 200),
     "glossary": (_get(lambda seed: "/side-effects/"), 200),
+    "drug_list": (_get(lambda seed: "/drugs/"), 200),
+    "drug_list_empty": (_unpublished(lambda seed: "/drugs/"), 200),
+    "page_detail_with_identity": (_with_identity(lambda seed: seed.get_absolute_url()), 200),
     "search": (_get(lambda seed: "/search/?q=everolimus"), 200),
     "search_without_results": (_get(lambda seed: "/search/?q=nothing+matches+this"), 200),
     # Passages with marked words, and a "Did you mean" link.
@@ -305,3 +327,47 @@ def test_the_seed_page_is_saved_as_screenshots_at_320_pixels_and_desktop(
         finally:
             page.context.close()
         assert (artifacts / name).stat().st_size > 0
+
+
+def test_an_explained_side_effect_opens_in_place_without_javascript(browser, live_server, seed):
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(live_server.url + seed.get_absolute_url())
+        explanation = page.get_by_text("Hand-foot syndrome: redness, pain")
+        assert not explanation.is_visible()
+        page.get_by_text("hand-foot syndrome", exact=True).click()
+        assert explanation.is_visible()
+        page.get_by_role("link", name="Hand-foot syndrome in the side-effect glossary").click()
+        assert page.url.endswith("/side-effects/#hand-foot-syndrome")
+        assert page.locator("#hand-foot-syndrome dt").inner_text() == "Hand-foot syndrome"
+    finally:
+        context.close()
+
+
+def test_an_opened_side_effect_the_glossary_and_a_named_site_reflow_at_320_pixels(
+    browser, live_server, seed, managing_editor, artifacts
+):
+    identity.identity_save(
+        SiteIdentity(name="American Cancer Society", short_name="ACS", logo="editorial/logo.svg"),
+        editor=managing_editor,
+        reason="Our name",
+    )
+    for path, name in [
+        (seed.get_absolute_url(), "page-byline-320.png"),
+        ("/side-effects/", "glossary-320.png"),
+        ("/drugs/", "drugs-320.png"),
+    ]:
+        page = page_at_width(browser, NARROWEST)
+        try:
+            page.goto(live_server.url + path)
+            page.screenshot(path=artifacts / name)  # the top: header, title, byline
+            if path == seed.get_absolute_url():
+                opened = page.locator("details.side-effect").first
+                opened.locator("summary").click()
+                opened.evaluate("element => element.scrollIntoView({block: 'center'})")
+                page.screenshot(path=artifacts / "page-side-effect-opened-320.png")
+            width = page.evaluate("() => document.documentElement.scrollWidth")
+            assert width <= NARROWEST, (path, width)
+        finally:
+            page.context.close()

@@ -94,6 +94,7 @@ def test_a_publish_purges_the_page_its_references_its_changes_and_every_list_sho
         f"{seed_url}changes/",
         "/",
         *drug_pages,
+        "/drugs/",
         "/side-effects/",
         "/sitemap.xml",
     }

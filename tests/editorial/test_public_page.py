@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from drugs.models import CancerType, Page
+from editorial import identity
 from editorial.seed import DRUG_SECTIONS, DRUGS, PAGE
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +22,11 @@ def side_effect_items(section_html: str, group: str) -> list[str]:
     match = re.search(
         rf'<ul class="side-effects side-effects--{group}">(.*?)</ul>', section_html, re.S
     )
-    return re.findall(r"<li>(.*?)</li>", match.group(1)) if match else []
+    if not match:
+        return []
+    # An explained side effect is a <details>: its line is the summary's.
+    items = re.findall(r"<li>(.*?)</li>", match.group(1), re.S)
+    return [re.sub(r".*<summary>(.*?)</summary>.*", r"\1", item, flags=re.S) for item in items]
 
 
 @pytest.fixture
@@ -47,7 +52,7 @@ def test_seed_page_shows_title_and_both_intro_paragraphs(seed_html):
 
 
 def test_each_drug_is_shown_with_its_brand_in_the_seed_order(seed_html):
-    headings = re.findall(r'<h2 id="[a-z]+-name">(.*?)</h2>', seed_html)
+    headings = re.findall(r'<h2 id="[a-z]+-name"><a href="[^"]+">(.*?)</a></h2>', seed_html)
     assert headings == ["Sunitinib (Sutent)", "Everolimus (Afinitor)", "Belzutifan (Welireg)"]
 
 
@@ -57,12 +62,7 @@ def test_each_side_effect_is_shown_in_its_group_with_its_own_wording(seed_html, 
     for group in ("common", "other", "serious"):
         expected = []
         for term, wording, detail in drug["side_effects"].get(group, []):
-            text = wording or term
-            if term == "hand-foot syndrome":
-                text += (
-                    " (redness, pain, and skin peeling of the palms of the hands and the "
-                    "soles of the feet)"
-                )
+            text = wording or term  # hand-foot syndrome's explanation opens below it
             if detail:
                 text += (" " if detail.startswith("(") else ", ") + detail
             expected.append(text)
@@ -72,14 +72,21 @@ def test_each_side_effect_is_shown_in_its_group_with_its_own_wording(seed_html, 
 def test_side_effects_keep_the_seeds_own_wording_and_detail(seed_html):
     for phrase in [
         "fluid buildup (usually in the legs)",
-        "very low red blood cell counts (severe anemia), which might require blood transfusions",
         "damage to the lungs, which can cause shortness of breath or other problems",
         "low oxygen levels in the body, for which you might need oxygen therapy or even be "
         "admitted to the hospital",
-        "hand-foot syndrome (redness, pain, and skin peeling of the palms of the hands and the "
-        "soles of the feet)",
     ]:
         assert f"<li>{phrase}</li>" in seed_html
+    # An explained term's line is its summary; the explanation opens beneath it.
+    assert (
+        "<summary>very low red blood cell counts (severe anemia), which might require blood "
+        "transfusions</summary>"
+    ) in seed_html
+    assert (
+        "<summary>hand-foot syndrome</summary>\n"
+        "        <p>Hand-foot syndrome: redness, pain, and skin peeling of the palms of the hands "
+        "and the soles of the feet."
+    ) in seed_html
 
 
 def test_drug_paragraph_reads_how_it_works_then_the_pages_evidence_then_how_it_is_taken(seed_html):
@@ -160,6 +167,7 @@ def test_a_page_without_a_publication_is_not_found(client, seed_page):
 
 
 def test_public_page_costs_one_query(client, seed_url, django_assert_num_queries):
+    identity.current()  # read once per process and cache generation, not per page
     with django_assert_num_queries(1):
         client.get(seed_url)
 

@@ -393,24 +393,9 @@ def _canonical(value: Any) -> str:
 # Pages that show a drug share its section, word for word: a change to a shared drug
 # renders it once for all of them, not once per page. The HTML is a pure function of
 # the content, so it can be kept for as long as the process lives.
-def _with_summary(entry: dict[str, Any]) -> dict[str, Any]:
-    """A side effect as its list shows it: with `summary`, its line without the explanation.
-
-    A term with an explanation is shown as a disclosure: the summary (the drug's
-    wording or the term, and the detail) and, opened, the explanation and a link to
-    the term's glossary entry. The content itself is unchanged (its hash covers it).
-    """
-    term = entry["term"]
-    summary = side_effect_text(term=term["name"], wording=entry["wording"], detail=entry["detail"])
-    return {**entry, "summary": summary}
-
-
 @functools.lru_cache(maxsize=1024)
 def _side_effects_html(canonical: str) -> SafeString:
-    groups = [
-        {**group, "entries": [_with_summary(entry) for entry in group["entries"]]}
-        for group in json.loads(canonical)
-    ]
+    groups = json.loads(canonical)
     return render_to_string("editorial/page_side_effects.html", {"drug": {"side_effects": groups}})
 
 
@@ -427,9 +412,9 @@ def _drug_section_html(canonical: str) -> SafeString:
 def render_page_body(content: dict[str, Any]) -> str:
     """The page body's HTML, rendered with autoescaping from the snapshot alone.
 
-    The body's links (each drug's heading to its drug page, each explained side effect
-    to its glossary entry, with the explanation in a `<details>` that opens without
-    script) are rendered here, into the frozen body, not added when a page is read:
+    The body's links (each drug's heading to its drug page; each explained side effect,
+    its line as the content reads, in a `<details>` that opens without script onto a
+    link to its glossary entry) are rendered here, into the frozen body, not added when a page is read:
     they are a pure function of the content (slugs and explanations it holds), so
     reviewers see them in the preview and the diff exactly as the public will; the page
     view stays one query with no per-request work on the body (no parsing of stored

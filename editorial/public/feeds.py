@@ -12,6 +12,7 @@ from django.contrib.syndication.views import Feed
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
@@ -27,7 +28,10 @@ ENTRIES = 50
 def _entry(publication: Publication, page_url: str, title: str) -> dict[str, Any]:
     """One feed entry; `page_url` is absolute, as an Atom id must be."""
     version = version_of(publication)
-    label = version.label if version else f"Published {publication.published_at:%B %d, %Y}"
+    # Without a version row (written before versions were kept, which `verify_versions`
+    # reports), the entry is titled by its day.
+    day = timezone.localdate(publication.published_at)
+    label = version.label if version else f"Published {day:%B} {day.day}, {day.year}"
     anchor = f"#version-{version.number}" if version else ""
     return {
         "title": f"{title}: {label}" if title else label,

@@ -1,6 +1,7 @@
 """Version labels: each publication that changed what readers see starts the next version."""
 
 import datetime
+import importlib
 import json
 import re
 
@@ -221,3 +222,28 @@ def test_the_integrity_check_names_a_publication_without_its_version(seed_public
         (problem,) = integrity.verify_versions()
     assert "missing or wrong" in problem.message
     assert PublicationVersion.objects.count() == 1  # the tampering was rolled back
+
+
+def test_the_migration_numbers_older_publications_as_publishing_numbers_new_ones(
+    people, everolimus, kidney_page
+):
+    from django.apps import apps
+
+    migration = importlib.import_module("editorial.migrations.0018_publication_versions")
+    writer, physician, nurse, managing_editor = people
+    # Two changes to both pages, then an edit undone: both republished unchanged.
+    for text in ("A tablet taken once a day.", "A tablet, once a day, with water.", "Undone"):
+        change = edit(writer, everolimus, administration=text)
+        if text == "Undone":
+            edit(writer, everolimus, administration="A tablet, once a day, with water.")
+        publish_through_review(change, writer, physician, nurse, managing_editor)
+    written = set(PublicationVersion.objects.values_list("publication_id", "number", "day"))
+    assert len(written) == Publication.objects.count() == 8
+    assert {number for _, number, _ in written} == {1, 2, 3}
+    with tampered():
+        raw("DELETE FROM editorial_publicationversion")
+        migration.number_publications(apps, None)
+        numbered_again = set(
+            PublicationVersion.objects.values_list("publication_id", "number", "day")
+        )
+    assert numbered_again == written

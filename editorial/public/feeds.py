@@ -22,6 +22,8 @@ from editorial.models import CurrentPublication, Publication
 from .views import _page_or_gone, change_log, change_log_entry, version_of
 
 SITE_NAME = "Cancer drug information"
+# What a page's feed reads of its live publication: not its body.
+FEED_PAGE_FIELDS = ("page_id", "slug", "title", "version__number", "version__day")
 # Enough for a reader that checks weekly; older versions stay in each page's change log.
 ENTRIES = 50
 
@@ -73,7 +75,7 @@ class PageChangesFeed(_ChangesFeed):
     """The versions of one live page, newest first; an old address redirects, a page taken down is gone."""
 
     def __call__(self, request: HttpRequest, slug: str) -> HttpResponse:
-        found = _page_or_gone(request, slug, "changes/feed/")
+        found = _page_or_gone(request, slug, "changes/feed/", FEED_PAGE_FIELDS)
         if not isinstance(found, Publication):
             return found
         return super().__call__(request, publication=found)

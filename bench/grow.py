@@ -43,7 +43,7 @@ from django.utils import timezone  # noqa: E402
 
 from drugs.models import CancerType, Page  # noqa: E402
 from editorial import seed  # noqa: E402
-from editorial.models import CurrentPublication, Publication  # noqa: E402
+from editorial.models import CurrentPublication, Publication, PublicationVersion  # noqa: E402
 
 PAGES = int(os.environ.get("GROW_PAGES", "2000"))
 PER_PAGE = int(os.environ.get("GROW_PUBLICATIONS_PER_PAGE", "50"))
@@ -134,6 +134,21 @@ def copy_publications(page_ids: list[int], template_id: int, base_time) -> None:
     )
 
 
+def number_copies(page_ids: list[int]) -> None:
+    """Version 1 for every copy without a version row: they all show the seed's content,
+    so the page view joins a row as it does for a published page."""
+    versions = PublicationVersion._meta.db_table
+    # Only table names from the models are interpolated; the pages are a parameter.
+    sql = (
+        f'INSERT INTO "{versions}" (publication_id, number, day)'  # noqa: S608
+        f' SELECT p.id, 1, p.last_revised FROM "{Publication._meta.db_table}" p'
+        f' LEFT JOIN "{versions}" v ON v.publication_id = p.id'
+        " WHERE p.page_id = ANY(%s) AND v.publication_id IS NULL"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [page_ids])
+
+
 def main() -> None:
     started = time.monotonic()
     current = (
@@ -147,6 +162,7 @@ def main() -> None:
 
     with transaction.atomic():
         added_seed = grow_seed_history(current, values)
+        number_copies([current.page_id])
         types = [
             CancerType(name=f"Bench cancer type {t:04d}", slug=f"{PREFIX}-type-{t:04d}")
             for t in range(CANCER_TYPES)
@@ -185,6 +201,7 @@ def main() -> None:
                 batch_size=BATCH,
             )
             copy_publications([page.pk for page in pages], current.publication_id, base_time)
+            number_copies([page.pk for page in pages])
         made += count
         elapsed = time.monotonic() - started
         print(f"grow: {made}/{to_add} pages ({elapsed:.0f}s)", flush=True)
@@ -192,6 +209,7 @@ def main() -> None:
     vacuum_started = time.monotonic()
     tables = [
         Publication._meta.db_table,
+        PublicationVersion._meta.db_table,
         CurrentPublication._meta.db_table,
         Page._meta.db_table,
         CancerType._meta.db_table,

@@ -15,6 +15,8 @@ PROTECTED_TABLES = (
     "editorial_publicationrecord",
     "editorial_publicationdrug",
     "editorial_publicationsearch",
+    # Which version of its page each publication shows, counted when it is written (0018).
+    "editorial_publicationversion",
 )
 
 _PG_FUNCTION = "editorial_refuse_change"

@@ -12,7 +12,7 @@ from django.db import connection
 
 from drugs.models import Page
 
-from . import append_only, hashing, lookups
+from . import append_only, hashing, lookups, versions
 from .models import (
     AuditChainHead,
     AuditEntry,
@@ -227,6 +227,39 @@ def verify_lookups() -> list[Problem]:
     return problems
 
 
+def verify_versions() -> list[Problem]:
+    """Each publication's version is the one its page's publications count to
+    (`versions.numbered`): missing, renumbered or redated rows are named.
+    """
+    problems = []
+    rows = (
+        Publication.objects.order_by("page_id", "published_at", "pk")
+        .values_list(
+            "page_id",
+            "pk",
+            "slug",
+            "content_hash",
+            "last_revised",
+            "version__number",
+            "version__day",
+        )
+        .iterator(chunk_size=2000)
+    )
+    for _page_id, group in itertools.groupby(rows, key=lambda row: row[0]):
+        group = list(group)
+        expected = versions.numbered((row[1], row[3], row[4]) for row in group)
+        for row, (_pk, number, day) in zip(group, expected, strict=True):
+            if (row[5], row[6]) != (number, day):
+                problems.append(
+                    Problem(
+                        f"publication {row[1]} ({row[2]})",
+                        f"its version label is missing or wrong: it should read "
+                        f"{versions.version_label(number, day)}",
+                    )
+                )
+    return problems
+
+
 def verify_live_pointers() -> list[Problem]:
     """What each page's live pointer shows is what its last publish or unpublish entry says."""
     problems = []
@@ -264,4 +297,10 @@ def verify_all() -> list[Problem]:
     problems = verify_triggers() + verify_audit_chain()
     for page in Page.objects.filter(audit_entries__isnull=False).distinct().order_by("pk"):
         problems += [p for p in verify_page_chain(page) if p not in problems]
-    return problems + verify_publications() + verify_lookups() + verify_live_pointers()
+    return (
+        problems
+        + verify_publications()
+        + verify_lookups()
+        + verify_versions()
+        + verify_live_pointers()
+    )

@@ -722,6 +722,31 @@ class PublicationSearch(AppendOnlyModel):
         return f"search words of publication {self.publication_id}"
 
 
+class PublicationVersion(AppendOnlyModel):
+    """The version of the page a publication shows: "Version 7 · December 1, 2026".
+
+    A publication that changed what readers see (its content hash differs from the
+    page's previous publication's) starts the next version, dated its Last Revised; one
+    that changed nothing keeps the version it republished. Written with the publication
+    (`versions.versions_write`) and as fixed as it; `integrity.verify_versions` recounts.
+    """
+
+    publication = models.OneToOneField(
+        Publication, on_delete=models.PROTECT, primary_key=True, related_name="version"
+    )
+    number = models.PositiveIntegerField(help_text="1 for the page's first content, and so on.")
+    day = models.DateField(help_text="When this version's content was first published.")
+
+    def __str__(self) -> str:
+        return f"publication {self.publication_id}: {self.label}"
+
+    @property
+    def label(self) -> str:
+        from .versions import version_label  # versions reads these models
+
+        return version_label(self.number, self.day)
+
+
 class CurrentPublicationQuerySet(models.QuerySet):
     def live(self) -> "CurrentPublicationQuerySet":
         return self.filter(publication__isnull=False)

@@ -91,8 +91,9 @@ def page_data(
     last_revised: datetime.date,
     last_reviewed: datetime.date | None,
     reviewed_by: list[str],
+    version: int | None = None,
 ) -> dict[str, Any]:
-    """The MedicalWebPage: its dates are the ones the page shows, from the same values."""
+    """The MedicalWebPage: its dates and version are the ones the page shows, from the same values."""
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
@@ -100,6 +101,7 @@ def page_data(
         "inLanguage": "en-US",
         "audience": {"@type": "MedicalAudience", "audienceType": "Patient"},
         "dateModified": last_revised.isoformat(),
+        **({"version": version} if version is not None else {}),
         "mentions": [_drug(section["drug"]) for section in content["drug_sections"]],
         "citation": [_citation(reference) for reference in content["references"]],
     }
@@ -120,9 +122,17 @@ def json_ld_text(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
 
 
-def page_json_ld(stored: str, url: str) -> SafeString:
-    """The stored JSON-LD with the page's absolute URL, as a script element."""
+def page_json_ld(stored: str, url: str, version: int | None = None) -> SafeString:
+    """The stored JSON-LD with the page's absolute URL, as a script element.
+
+    Publications since versions were kept store their `version`; an older one's is
+    added here, from its version row, as its URL is (a publication is never rewritten).
+    """
     text = stored
     if stored.startswith("{"):
-        text = "{" + f'"url": {json_ld_text(url)}, ' + stored[1:]
+        added = f'"url": {json_ld_text(url)}, '
+        # A key: within a JSON string every quote is escaped, so this cannot match one.
+        if version is not None and '"version":' not in stored:
+            added += f'"version": {int(version)}, '
+        text = "{" + added + stored[1:]
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308 - escaped by json_ld_text

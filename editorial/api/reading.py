@@ -8,7 +8,8 @@ from typing import Any
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
-from editorial.models import CurrentPublication, Publication
+from editorial import versions
+from editorial.models import CurrentPublication, Publication, PublicationVersion
 from editorial.structured_data import reviewers_phrase
 
 # What the page list reads of each publication: never its content.
@@ -49,7 +50,11 @@ def page_at(slug: str) -> Publication | Moved | Gone | None:
     As the public page answers: one query for a live page, two otherwise.
     """
     try:
-        return Publication.objects.only(*DETAIL_FIELDS).get(current__slug=slug)
+        return (
+            Publication.objects.select_related("version")
+            .only(*DETAIL_FIELDS, "version__number", "version__day")
+            .get(current__slug=slug)
+        )
     except Publication.DoesNotExist:
         pass
     live_slug = CurrentPublication.objects.filter(page_id=OuterRef("page_id")).values("slug")
@@ -83,12 +88,13 @@ def medical_review(publication: Publication) -> dict[str, Any] | None:
 
 
 def version_label(publication: Publication) -> str | None:
-    """The version label editors gave this publication; None while it has none.
-
-    Version labels live in a table of their own (another part of issue 13); until
-    that table is merged no publication has one.
-    """
-    return None
+    """The page's version label as the page shows it ("Version 7 · December 1, 2026"),
+    joined by the query that found the publication; None for one that has no version row."""
+    try:
+        version = publication.version
+    except PublicationVersion.DoesNotExist:
+        return None
+    return versions.version_label(version.number, version.day)
 
 
 def _drug_pages(publications: list[Publication]) -> dict[str, dict[str, Any]]:

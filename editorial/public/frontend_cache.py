@@ -100,12 +100,13 @@ class Invalidation:
 
 
 def page_urls(publication: Publication) -> list[str]:
-    """The addresses one publication is read at: the page, its references and its changes."""
+    """The addresses one publication is read at: the page, its references, its changes and their feed."""
     kwargs = {"slug": publication.slug}
     return [
         reverse("editorial:page", kwargs=kwargs),
         reverse("editorial:page_references", kwargs=kwargs),
         reverse("editorial:page_changes", kwargs=kwargs),
+        reverse("editorial:page_changes_feed", kwargs=kwargs),
     ]
 
 
@@ -115,14 +116,21 @@ def drug_slugs(publication: Publication) -> list[str]:
 
 
 def list_urls(publications: Iterable[Publication]) -> list[str]:
-    """The lists that show these publications: home, their drugs' pages, drugs, glossary, sitemap."""
+    """The lists that show these publications: home, their drugs' pages, drugs, glossary,
+    sitemap, and the site's feed of changes."""
     urls = [reverse("editorial:index")]
     for publication in publications:
         for slug in drug_slugs(publication):
             url = reverse("editorial:drug", kwargs={"slug": slug})
             if url not in urls:
                 urls.append(url)
-    return [*urls, reverse("editorial:drugs"), reverse("editorial:glossary"), reverse("sitemap")]
+    return [
+        *urls,
+        reverse("editorial:drugs"),
+        reverse("editorial:glossary"),
+        reverse("sitemap"),
+        reverse("editorial:changes_feed"),
+    ]
 
 
 def search_ban() -> str:

@@ -5,6 +5,7 @@ from django.urls import path
 
 from . import views
 from .cache import public_page
+from .feeds import PageChangesFeed, SiteChangesFeed
 from .sitemaps import DrugSitemap, PageSitemap
 
 app_name = "editorial"
@@ -14,6 +15,12 @@ urlpatterns = [
     path("pages/<slug:slug>/", views.page_detail, name="page"),
     path("pages/<slug:slug>/references/", views.page_references, name="page_references"),
     path("pages/<slug:slug>/changes/", views.page_changes, name="page_changes"),
+    path(
+        "pages/<slug:slug>/changes/feed/",
+        public_page(PageChangesFeed()),
+        name="page_changes_feed",
+    ),
+    path("changes/feed/", public_page(SiteChangesFeed()), name="changes_feed"),
     path("drugs/", views.drug_list, name="drugs"),
     path("drugs/<slug:slug>/", views.drug_detail, name="drug"),
     path("side-effects/", views.side_effect_glossary, name="glossary"),

@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from editorial.forms import SearchForm
 from editorial.lookups import SEARCH_CONFIG, SEARCH_PARTS
-from editorial.models import CurrentPublication, Publication, PublicationSearch
+from editorial.models import CurrentPublication, Publication, PublicationSearch, PublicationVersion
 from editorial.structured_data import page_json_ld, reviewers_phrase
 
 from . import search
@@ -36,6 +36,9 @@ PAGE_FIELDS = (
     "last_revised",
     "last_reviewed",
     "reviewed_by",
+    # Joined in the same query: the label of the version the page shows.
+    "version__number",
+    "version__day",
 )
 
 
@@ -52,7 +55,7 @@ def _page_or_gone(
     """
     try:
         # Only a live pointer has a slug, and it is unique: no ordering, no live() filter.
-        found = Publication.objects.only(*fields)
+        found = Publication.objects.select_related("version").only(*fields)
         if annotations:
             found = found.annotate(**annotations)
         return found.get(current__slug=slug)
@@ -118,6 +121,8 @@ def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if not isinstance(found, Publication):
         return found
     absolute_url = request.build_absolute_uri(request.path)
+    version = version_of(found)
+    # The byline and the version label go right under the title, which opens the body.
     title_html, body_html = split_after_title(found.html)
     return render(
         request,
@@ -127,11 +132,20 @@ def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "title_html": title_html,
             "body_html": body_html,
             "attribution": found.attribution,
+            "version": version,
             "canonical_url": absolute_url,
-            "json_ld": page_json_ld(found.json_ld, absolute_url),
+            "json_ld": page_json_ld(found.json_ld, absolute_url, version and version.number),
             "reviewers": reviewers_phrase(found.reviewed_by) if found.last_reviewed else "",
         },
     )
+
+
+def version_of(publication: Publication) -> PublicationVersion | None:
+    """The publication's version row, joined by the query that found it; None without one."""
+    try:
+        return publication.version
+    except PublicationVersion.DoesNotExist:
+        return None
 
 
 @public_page
@@ -160,7 +174,12 @@ def change_log_entry(publication: Publication, previous_hash: str | None) -> dic
         text = f"{text} {reviewed}." if text else f"{reviewed}; no change to the content."
     elif not text:
         text = "Republished; no change to the content."
-    return {"publication": publication, "content_changed": changed, "text": text}
+    return {
+        "publication": publication,
+        "content_changed": changed,
+        "text": text,
+        "version": version_of(publication),
+    }
 
 
 @public_page
@@ -168,28 +187,40 @@ def page_changes(request: HttpRequest, slug: str) -> HttpResponse:
     found = _page_or_gone(request, slug, "changes/")
     if not isinstance(found, Publication):
         return found
-    history = Publication.objects.filter(page_id=found.page_id).order_by("-published_at", "-pk")
-    entries = []
-    previous_hash = None
-    for publication in reversed(
-        list(
-            history.only(
-                "published_at",
-                "summary",
-                "content_hash",
-                "origin",
-                "review_attested",
-                "reviewed_by",
-            )
-        )
-    ):
-        entries.append(change_log_entry(publication, previous_hash))
-        previous_hash = publication.content_hash
     return render(
         request,
         "editorial/page_changes.html",
-        {"publication": found, "entries": list(reversed(entries))},
+        {
+            "publication": found,
+            "version": version_of(found),
+            "entries": list(reversed(change_log(found.page_id))),
+        },
     )
+
+
+def change_log(page_id: int) -> list[dict[str, Any]]:
+    """The change log's entries of a page, oldest first: every publication, with its version."""
+    history = (
+        Publication.objects.filter(page_id=page_id)
+        .select_related("version")
+        .order_by("-published_at", "-pk")
+        .only(
+            "published_at",
+            "summary",
+            "content_hash",
+            "origin",
+            "review_attested",
+            "reviewed_by",
+            "version__number",
+            "version__day",
+        )
+    )
+    entries = []
+    previous_hash = None
+    for publication in reversed(list(history)):
+        entries.append(change_log_entry(publication, previous_hash))
+        previous_hash = publication.content_hash
+    return entries
 
 
 @public_page

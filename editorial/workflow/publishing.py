@@ -40,6 +40,7 @@ from ..registry import CONTENT_MODELS, MODELS_BY_LABEL, PARENT_FIELD, label
 from ..signals import page_published, page_unpublished, send_on_commit
 from ..snapshots import RecordKey, publication_index
 from ..structured_data import json_ld_text, page_data
+from ..versions import next_version, previous_versions, versions_write
 from .editing import (
     _latest_history_ids,
     _live_pages_showing,
@@ -227,13 +228,18 @@ def _write_publications(
         attesting = [r for p in policy_progress(revision, full_review=True) for r in p.approvals]
         full_day = timezone.localdate(max(r.created_at for r in attesting))
         reviewed_by = sorted({r.credential for r in attesting})
-    publications = []
+    # Each page's newest publication, live or not: what a new version counts from.
+    previous = previous_versions(revision.pages.values("page_id"))
+    publications, numbers = [], {}
     for snapshot in snapshots:
         page_dates = _page_dates(
             snapshot, snapshot.base_publication, today, full_day, reviewed_by, interval
         )
         if last_revised is not None:
             page_dates["last_revised"] = last_revised
+        numbers[snapshot.page_id] = next_version(
+            previous.get(snapshot.page_id), snapshot.content_hash, page_dates["last_revised"]
+        )
         publications.append(
             Publication(
                 page_id=snapshot.page_id,
@@ -241,7 +247,13 @@ def _write_publications(
                 **publication_index(snapshot.content),
                 content=snapshot.content,
                 html=snapshot.html,
-                json_ld=json_ld_text(page_data(snapshot.content, **dates_shown(page_dates))),
+                json_ld=json_ld_text(
+                    page_data(
+                        snapshot.content,
+                        **dates_shown(page_dates),
+                        version=numbers[snapshot.page_id][0],
+                    )
+                ),
                 content_hash=snapshot.content_hash,
                 manifest=snapshot.manifest,
                 summary=revision.summary,
@@ -252,11 +264,12 @@ def _write_publications(
             )
         )
     # One insert each, whatever the number of pages: the publications (each sealed
-    # with its hash), their lookup rows, and the live pointers moved onto them.
+    # with its hash), their lookup rows and versions, and the live pointers moved onto them.
     publications = Publication.objects.bulk_create_from_snapshots(
         publications, [snapshot.pk for snapshot in snapshots]
     )
     lookups_write(revision.pk, publications)
+    versions_write(publications, numbers)
     CurrentPublication.objects.bulk_create(
         [
             CurrentPublication(

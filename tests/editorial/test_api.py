@@ -83,14 +83,19 @@ def test_a_page_gives_its_frozen_content_its_dates_and_its_canonical_url(client,
     ]
 
 
-def test_a_page_with_no_review_on_record_claims_none_and_has_no_version_label_yet(
-    client, seed_publication
-):
+def test_a_page_with_no_review_on_record_claims_none(client, seed_publication):
     page = api(client, f"/api/v1/pages/{seed_publication.slug}/").json()
     assert seed_publication.last_reviewed is None
     assert page["last_medically_reviewed"] is None
-    assert page["version_label"] is None
     assert "next_review_due" not in page  # the editors' schedule, not the partners'
+
+
+def test_a_page_carries_the_version_label_its_public_page_shows(client, seed_publication):
+    page = api(client, f"/api/v1/pages/{seed_publication.slug}/").json()
+    day = seed_publication.last_revised
+    assert page["version_label"] == f"Version 1 · {day:%B} {day.day}, {day.year}"
+    html = client.get(seed_publication.get_absolute_url()).content.decode()
+    assert page["version_label"] in html
 
 
 def test_a_medical_review_gives_its_date_and_the_reviewers_in_words(

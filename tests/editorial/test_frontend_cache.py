@@ -78,7 +78,7 @@ def people(writer, physician, nurse, managing_editor):
     return writer, physician, nurse, managing_editor
 
 
-def test_a_publish_purges_the_page_its_references_its_changes_and_every_list_showing_it(
+def test_a_publish_purges_the_page_its_references_its_changes_its_feeds_and_every_list(
     django_capture_on_commit_callbacks, caches, people, everolimus, seed_url
 ):
     (publication,) = publish_edit(
@@ -92,11 +92,13 @@ def test_a_publish_purges_the_page_its_references_its_changes_and_every_list_sho
         seed_url,
         f"{seed_url}references/",
         f"{seed_url}changes/",
+        f"{seed_url}changes/feed/",
         "/",
         *drug_pages,
         "/drugs/",
         "/side-effects/",
         "/sitemap.xml",
+        "/changes/feed/",
     }
     # Every query's results in one ban; every API answer read from publications in another.
     assert banned(caches) == ["^/search/", API_BAN]
@@ -122,6 +124,7 @@ def test_an_unpublish_purges_the_page_it_showed_and_the_lists(
         workflow.page_unpublish(page=seed_page, editor=managing_editor)
     urls = purged(caches)
     assert {seed_url, f"{seed_url}references/", f"{seed_url}changes/"} <= set(urls)
+    assert f"{seed_url}changes/feed/" in urls and "/changes/feed/" in urls
     assert {"/", "/drugs/everolimus/", "/side-effects/", "/sitemap.xml"} <= set(urls)
     assert banned(caches) == ["^/search/", API_BAN]
 

@@ -142,8 +142,10 @@ def test_a_shared_drug_change_gives_each_page_it_alters_its_own_next_version(
 def test_the_page_shows_its_version_under_its_title(client, people, everolimus, seed_url):
     change_administration(people, everolimus, "A tablet taken once a day.")
     html = client.get(seed_url).content.decode()
+    # Under the title, with the byline, before the page's own text begins.
     title_then_label = re.compile(
-        r"<h1>Targeted Drug Therapy[^<]*</h1>\s*<p class=\"page-version\">(.*?)</p>"
+        r"<h1>Targeted Drug Therapy[^<]*</h1>(?:(?!<h2).)*?<p class=\"page-version\">(.*?)</p>",
+        re.S,
     )
     assert title_then_label.search(html).group(1) == today_label(2)
 

@@ -15,6 +15,7 @@ changed after (like the publication), turn each question into an indexed lookup:
 The pure helpers here serve the migrations that fill them for older publications too.
 """
 
+import functools
 import json
 import re
 from collections import defaultdict
@@ -162,8 +163,16 @@ def search_words(parts: dict[str, str]) -> str:
     A whole word is then `LIKE '% word %'`, and the words of live pages are the
     vocabulary "Did you mean" chooses from.
     """
-    words = sorted({word for text in parts.values() for word in words_of(text)})
+    words = sorted(
+        {word for text in parts.values() for line in text.split("\n") for word in _line_words(line)}
+    )
     return f" {' '.join(words)} " if words else ""
+
+
+@functools.lru_cache(maxsize=4096)
+def _line_words(line: str) -> frozenset[str]:
+    # A shared drug's passages recur on every page that shows it: read each line once.
+    return frozenset(words_of(line))
 
 
 # One statement for any number of publications: their rows travel as one JSON array
@@ -172,13 +181,18 @@ _SEARCH_INSERT = {
     "postgresql": (
         "INSERT INTO editorial_publicationsearch "
         "(publication_id, heading, names, facts, body, words, vector) "
+        # The drugs' names and facts recur on every page that shows them: each distinct
+        # text is parsed once (the vector is the same concatenation as row by row).
+        "WITH r AS (SELECT * FROM jsonb_to_recordset(%s::jsonb) AS r(id bigint, heading text, "
+        "names text, facts text, body text, words text)), "
+        "n AS (SELECT names, setweight(to_tsvector('english', names), 'B') AS v "
+        "FROM (SELECT DISTINCT names FROM r) d), "
+        "f AS (SELECT facts, setweight(to_tsvector('english', facts), 'C') AS v "
+        "FROM (SELECT DISTINCT facts FROM r) d) "
         "SELECT r.id, r.heading, r.names, r.facts, r.body, r.words, "
-        "setweight(to_tsvector('english', r.heading), 'A') "
-        "|| setweight(to_tsvector('english', r.names), 'B') "
-        "|| setweight(to_tsvector('english', r.facts), 'C') "
+        "setweight(to_tsvector('english', r.heading), 'A') || n.v || f.v "
         "|| setweight(to_tsvector('english', r.body), 'D') "
-        "FROM jsonb_to_recordset(%s::jsonb) AS r(id bigint, heading text, names text, "
-        "facts text, body text, words text)"
+        "FROM r JOIN n ON n.names = r.names JOIN f ON f.facts = r.facts"
     ),
     "sqlite": (
         "INSERT INTO editorial_publicationsearch "

@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "editorial.identity.context",
+                "editorial.public.links.context",
             ],
         },
     },

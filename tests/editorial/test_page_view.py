@@ -3,19 +3,16 @@
 import re
 
 import pytest
+from django.urls import set_script_prefix
 
 from drugs.models import Page
 from editorial import identity, workflow
 from editorial.models import CurrentPublication
-from editorial.public.views import PAGE_FIELDS, live
+from editorial.public.links import page_links, site_links
+from editorial.public.views import live_page, live_page_queryset
 from tests.workflow import approve, edit, publish_through_review
 
 pytestmark = pytest.mark.django_db
-
-
-def live_page(slug: str):
-    """What the page view finds at `slug`."""
-    return live().filter(current__slug=slug).only(*PAGE_FIELDS).first()
 
 
 def test_a_page_view_costs_at_most_two_queries(client, seed_url, django_assert_max_num_queries):
@@ -42,6 +39,30 @@ def test_the_page_view_shows_the_current_publication_with_its_review(
     html = client.get(seed_url).content.decode()
     day = signed_off.last_reviewed
     assert f'Last medically reviewed: <time datetime="{day:%Y-%m-%d}">' in html
+
+
+def test_live_page_reads_what_its_orm_query_reads(seed_publication):
+    """Its SQL is compiled once and reused: the row it builds must be the ORM's own."""
+    shown = ("pk", "slug", "title", "html", "json_ld", "last_revised", "reviewed_by")
+    extra = ("attribution", "version_number", "version_day")
+    expected = live_page_queryset(seed_publication.slug).get()
+    found = live_page(seed_publication.slug)
+    assert [getattr(found, name) for name in shown + extra] == [
+        getattr(expected, name) for name in shown + extra
+    ]
+    assert found.attribution and found.version_number == 1
+
+
+def test_the_page_links_follow_the_script_prefix_the_site_is_served_under(seed_publication):
+    set_script_prefix("/health/")
+    try:
+        assert site_links()["drugs"] == "/health/drugs/"
+        assert page_links(seed_publication.slug)["page_changes"] == (
+            f"/health/pages/{seed_publication.slug}/changes/"
+        )
+    finally:
+        set_script_prefix("/")
+    assert site_links()["drugs"] == "/drugs/"
 
 
 def test_live_page_finds_nothing_at_an_unknown_address(seed_publication):

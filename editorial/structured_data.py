@@ -122,15 +122,29 @@ def json_ld_text(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
 
 
-def page_json_ld(stored: str, url: str, version: int | None = None) -> SafeString:
-    """The stored JSON-LD with the page's absolute URL, as a script element.
+def publisher_data(identity: dict[str, str], home_url: str) -> dict[str, Any]:
+    """The site's organisation as schema.org's `publisher`: its name, home page and logo."""
+    node: dict[str, Any] = {"@type": "Organization", "name": identity["name"], "url": home_url}
+    if identity.get("logo_url"):
+        node["logo"] = identity["logo_url"]
+    return node
 
+
+def page_json_ld(
+    stored: str, url: str, version: int | None = None, publisher: dict[str, Any] | None = None
+) -> SafeString:
+    """The stored JSON-LD with the page's absolute URL and publisher, as a script element.
+
+    The publisher is the site's identity, which is chrome rather than content, so it is
+    spliced in at view time like the URL: a changed identity shows on every page at once.
     Publications since versions were kept store their `version`; an older one's is
     added here, from its version row, as its URL is (a publication is never rewritten).
     """
     text = stored
     if stored.startswith("{"):
         added = f'"url": {json_ld_text(url)}, '
+        if publisher is not None:
+            added += f'"publisher": {json_ld_text(publisher)}, '
         # A key: within a JSON string every quote is escaped, so this cannot match one.
         if version is not None and '"version":' not in stored:
             added += f'"version": {int(version)}, '

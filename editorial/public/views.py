@@ -13,15 +13,16 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
+from editorial import identity
 from editorial.forms import SearchForm
 from editorial.lookups import SEARCH_CONFIG, SEARCH_PARTS
 from editorial.models import CurrentPublication, Publication, PublicationSearch, PublicationVersion
-from editorial.structured_data import page_json_ld, reviewers_phrase
+from editorial.structured_data import page_json_ld, publisher_data, reviewers_phrase
 from editorial.versions import version_label
 
 from . import search
 from .cache import entry_seconds, public_page
-from .links import page_links
+from .links import page_links, site_links
 
 
 def live() -> QuerySet:
@@ -179,7 +180,15 @@ def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "version_label": version_label(number, found.version_day) if number else "",
             "page_links": page_links(found.slug),
             "canonical_url": absolute_url,
-            "json_ld": page_json_ld(found.json_ld, absolute_url, number),
+            "json_ld": page_json_ld(
+                found.json_ld,
+                absolute_url,
+                number,
+                publisher_data(
+                    identity.current(getattr(request, "public_cache_generation", None)),
+                    request.build_absolute_uri(site_links()["index"]),
+                ),
+            ),
             "reviewers": reviewers_phrase(found.reviewed_by) if found.last_reviewed else "",
         },
     )

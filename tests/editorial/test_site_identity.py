@@ -8,6 +8,7 @@ from django.urls import reverse
 from editorial import identity
 from editorial.models import AuditEntry, SiteIdentity
 from tests.editorial.test_frontend_cache import RECORDING, RecordingBackend, banned
+from tests.editorial.test_public_site import json_ld
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +52,14 @@ def test_a_managing_editor_changes_the_name_every_page_shows(
     html = client.get(seed_url).content.decode()
     assert f">{ACS}</a>" in header(client, seed_url)
     assert "<title>Targeted Drug Therapy for Pancreatic Neuroendocrine Tumor | ACS</title>" in html
+
+
+def test_the_page_s_structured_data_names_the_organisation_as_its_publisher(
+    client, seed_url, managing_editor, django_capture_on_commit_callbacks
+):
+    save(managing_editor, django_capture_on_commit_callbacks, name=ACS, short_name="ACS")
+    data = json_ld(client.get(seed_url).content.decode())
+    assert data["publisher"] == {"@type": "Organization", "name": ACS, "url": "http://testserver/"}
 
 
 def test_a_change_is_audited_with_what_changed(managing_editor, django_capture_on_commit_callbacks):

@@ -3,13 +3,13 @@
 Each function states what a partner is told and where it comes from; the views call them.
 """
 
-from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 
 from editorial import versions
-from editorial.models import CurrentPublication, Publication, PublicationVersion
+from editorial.models import Publication, PublicationVersion
+from editorial.public.addresses import Gone, Moved, former_address
 from editorial.structured_data import reviewers_phrase
 
 # What the page list reads of each publication: never its content.
@@ -30,20 +30,6 @@ def live_pages() -> QuerySet:
     return Publication.objects.live().only(*SUMMARY_FIELDS).order_by("title", "pk")
 
 
-@dataclass(frozen=True)
-class Moved:
-    """The page that was at the asked address is live at `slug` now."""
-
-    slug: str
-
-
-@dataclass(frozen=True)
-class Gone:
-    """The page that was at the asked address was unpublished."""
-
-    slug: str
-
-
 def page_at(slug: str) -> Publication | Moved | Gone | None:
     """The live publication at `slug`; else where its page moved, or that it is gone; else None.
 
@@ -56,18 +42,7 @@ def page_at(slug: str) -> Publication | Moved | Gone | None:
             .get(current__slug=slug)
         )
     except Publication.DoesNotExist:
-        pass
-    live_slug = CurrentPublication.objects.filter(page_id=OuterRef("page_id")).values("slug")
-    earlier = (
-        Publication.objects.filter(slug=slug)
-        .annotate(live_slug=Subquery(live_slug))
-        .only("slug")
-        .order_by("-published_at")
-        .first()
-    )
-    if earlier is None:
-        return None
-    return Moved(earlier.live_slug) if earlier.live_slug else Gone(slug)
+        return former_address(slug)
 
 
 def medical_review(publication: Publication) -> dict[str, Any] | None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import BadRequest
 from django.db import DEFAULT_DB_ALIAS, connection
-from django.db.models import F, Func, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import F, Func, Q, QuerySet, Value
 from django.db.models.fields.json import KT
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
@@ -16,11 +16,12 @@ from django.utils.safestring import SafeString, mark_safe
 from editorial import identity
 from editorial.forms import SearchForm
 from editorial.lookups import SEARCH_CONFIG, SEARCH_PARTS
-from editorial.models import CurrentPublication, Publication, PublicationSearch, PublicationVersion
+from editorial.models import Publication, PublicationSearch, PublicationVersion
 from editorial.structured_data import page_json_ld, publisher_data, reviewers_phrase
 from editorial.versions import version_label
 
 from . import search
+from .addresses import Moved, former_address
 from .cache import entry_seconds, public_page
 from .links import page_links, site_links
 
@@ -69,21 +70,14 @@ def _page_or_gone(
 
 def moved_or_gone(request: HttpRequest, slug: str, suffix: str = "") -> HttpResponse:
     """No page is live at `slug`: a redirect if its page moved, 410 if it was taken down, else 404."""
-    # An address that a page once had: it moved (301) or it was taken down (410).
-    live_slug = CurrentPublication.objects.filter(page_id=OuterRef("page_id")).values("slug")
-    earlier = (
-        Publication.objects.filter(slug=slug)
-        .annotate(live_slug=Subquery(live_slug))
-        .order_by("-published_at")
-        .first()
-    )
-    if earlier is None:
+    found = former_address(slug)
+    if found is None:
         raise Http404("No page is published at this address.")
-    if earlier.live_slug:
+    if isinstance(found, Moved):
         return HttpResponsePermanentRedirect(
-            reverse("editorial:page", kwargs={"slug": earlier.live_slug}) + suffix
+            reverse("editorial:page", kwargs={"slug": found.slug}) + suffix
         )
-    return render(request, "editorial/gone.html", {"publication": earlier}, status=410)
+    return render(request, "editorial/gone.html", {"publication": found.publication}, status=410)
 
 
 @public_page

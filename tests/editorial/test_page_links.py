@@ -70,6 +70,19 @@ def test_an_explained_side_effect_opens_in_place_and_links_to_its_glossary_entry
     assert 'id="hand-foot-syndrome"' in glossary_html
 
 
+def test_a_drug_page_links_its_explained_side_effects_to_the_glossary_as_the_page_does(
+    client, seed_publication
+):
+    html = client.get("/drugs/sunitinib/").content.decode()
+    assert re.search(
+        r'<details class="side-effect">\s*<summary>hand-foot syndrome \(redness.*?</summary>\s*'
+        r'<p><a href="/side-effects/#hand-foot-syndrome">',
+        html,
+        re.S,
+    )
+    assert "<li>nausea</li>" in html
+
+
 def test_a_side_effect_without_an_explanation_stays_a_plain_line(client, seed_url):
     html = body(client, seed_url)
     assert "<li>nausea</li>" in html
@@ -162,3 +175,9 @@ def test_the_sitemap_lists_every_published_drug_page(client, seed_publication):
 
 def test_the_sitemap_leaves_out_a_drug_only_in_a_draft(client, seed_publication, draft_drug):
     assert "/drugs/cabozantinib/" not in client.get(reverse("sitemap")).content.decode()
+
+
+def test_the_frozen_body_shows_readers_no_template_comment_or_tag(seed_publication):
+    """Django's {# #} spans one line only: a longer one was once published as text."""
+    for syntax in ("{#", "#}", "{%", "{{"):
+        assert syntax not in seed_publication.html

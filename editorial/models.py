@@ -1047,6 +1047,9 @@ class Passkey(models.Model):
     transports = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # The challenge of its last accepted signature (base64url): the same one again is a
+    # replay, even from two requests that read the session before either spent it.
+    last_challenge = models.CharField(max_length=100, blank=True, editable=False)
 
     class Meta:
         ordering = ["created_at", "pk"]

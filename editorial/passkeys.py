@@ -19,7 +19,9 @@ The rules:
   hash), the origin (the request's scheme and host), the RP ID (`WEBAUTHN_RP_ID`, or the
   request's host without its port), that the passkey is the signer's own, that the
   authenticator verified the person (PIN or biometrics), the signature, and the
-  counter: one that did not move forward means a copied authenticator, refused.
+  counter: one that did not move forward means a copied authenticator, refused. The
+  passkey's row is locked meanwhile and keeps the last challenge it signed, so two
+  requests carrying one signature cannot both pass, even where the counter stays 0.
 - The assertion kept of a signature holds what an auditor needs to check it again
   without this database: credential id, authenticator data, client data JSON and
   signature, the RP ID, and the public key (COSE, base64url), so removing the passkey
@@ -386,8 +388,9 @@ def verify_signing(
     Refused (`PasskeyRefused`) unless: the challenge is the one `signing_options` kept
     in this session for this content hash (used once), the origin and RP ID are this
     site's, the passkey is `user`'s own, the authenticator verified the person, the
-    signature holds, and the counter moved forward. The passkey's counter and last use
-    are updated, under a row lock so two uses cannot both pass one count.
+    signature holds, and the counter moved forward. The passkey's counter, last use and
+    last challenge are updated under a row lock, so two requests carrying one signature
+    cannot both pass.
     """
     _require_holder(user)
     challenge = _take_signing_challenge(request, user, content_hash)
@@ -403,6 +406,10 @@ def verify_signing(
         )
         if passkey is None:
             raise PasskeyRefused("That passkey is not one of yours: use one you added.")
+        if passkey.last_challenge == bytes_to_base64url(challenge):
+            # Many passkeys count nothing (their counter stays 0), so this, not the
+            # counter, is what stops a second request carrying the same signature.
+            raise PasskeyRefused("This passkey signature was used already: sign again.")
         public_key = bytes(passkey.public_key)
         try:
             counted = parse_authenticator_data(credential.response.authenticator_data).sign_count
@@ -428,7 +435,8 @@ def verify_signing(
             raise PasskeyRefused(f"The passkey signature was not accepted: {error}") from error
         passkey.sign_count = verified.new_sign_count
         passkey.last_used_at = timezone.now()
-        passkey.save(update_fields=["sign_count", "last_used_at"])
+        passkey.last_challenge = bytes_to_base64url(challenge)
+        passkey.save(update_fields=["sign_count", "last_used_at", "last_challenge"])
     response = credential.response
     assertion = {
         "credential_id": credential.id,

@@ -22,10 +22,12 @@ ATTESTED_DATA = 0x40
 
 
 class SoftAuthenticator:
-    def __init__(self) -> None:
+    def __init__(self, *, counting: bool = True) -> None:
         self.key = ec.generate_private_key(ec.SECP256R1())
         self.credential_id = os.urandom(32)
         self.sign_count = 0
+        # Synced passkeys report 0 every time; a security key counts each use.
+        self.counting = counting
 
     @property
     def id(self) -> str:
@@ -83,7 +85,7 @@ class SoftAuthenticator:
 
     def get(self, options: dict, origin: str, *, verified: bool = True) -> str:
         """Sign authentication `options` (as the server sent them) on `origin`."""
-        self.sign_count += 1
+        self.sign_count += 1 if self.counting else 0
         client_data = self._client_data("webauthn.get", options["challenge"], origin)
         flags = USER_PRESENT | (USER_VERIFIED if verified else 0)
         auth_data = (

@@ -7,10 +7,12 @@ tests/browser/test_passkeys.py.
 
 import json
 import re
+import threading
 from html import unescape
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
+from django.db import connection, connections
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
@@ -143,6 +145,31 @@ def test_a_replayed_signature_is_refused(physician, laptop):
     passkeys.verify_signing(request, physician, CONTENT_HASH, response)
     with pytest.raises(passkeys.PasskeyRefused, match="used already"):
         passkeys.verify_signing(request, physician, CONTENT_HASH, response)
+
+
+def test_a_signature_sent_twice_from_one_session_at_once_is_accepted_once(physician):
+    """Two requests that both read the session before either spent the challenge, with a
+    passkey that counts nothing: the passkey's last challenge refuses the second."""
+    phone = SoftAuthenticator(counting=False)
+    add_passkey(physician, phone, name="Phone")
+    first = session_request(physician)
+    response = signed(first, physician, phone)
+    second = session_request(physician)
+    second.session.update(json.loads(json.dumps(dict(first.session.items()))))
+    passkeys.verify_signing(first, physician, CONTENT_HASH, response)
+    with pytest.raises(passkeys.PasskeyRefused, match="used already"):
+        passkeys.verify_signing(second, physician, CONTENT_HASH, response)
+
+
+def test_a_passkey_that_counts_nothing_signs_again_with_a_new_challenge(physician):
+    phone = SoftAuthenticator(counting=False)
+    add_passkey(physician, phone, name="Phone")
+    request = session_request(physician)
+    passkeys.verify_signing(request, physician, CONTENT_HASH, signed(request, physician, phone))
+    passkey, _ = passkeys.verify_signing(
+        request, physician, CONTENT_HASH, signed(request, physician, phone)
+    )
+    assert passkey.sign_count == 0
 
 
 def test_a_failed_attempt_spends_the_challenge_too(physician, laptop):
@@ -500,3 +527,36 @@ def test_someone_without_a_reviewer_profile_has_no_passkeys_screen(client, write
 def test_the_admin_home_offers_a_reviewer_their_passkeys(client, physician):
     client.force_login(physician)
     assert LIST in client.get(reverse("admin:index")).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_signature_sent_by_ten_requests_at_once_is_accepted_once(physician):
+    """The passkey's row lock orders them: only the first finds the challenge unspent."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs concurrent transactions: runs on PostgreSQL")
+    phone = SoftAuthenticator(counting=False)
+    add_passkey(physician, phone, name="Phone")
+    first = session_request(physician)
+    response = signed(first, physician, phone)
+    saved = json.dumps(dict(first.session.items()))
+    barrier = threading.Barrier(10)
+    outcomes = []
+
+    def send() -> None:
+        request = session_request(physician)
+        request.session.update(json.loads(saved))
+        try:
+            barrier.wait()
+            passkeys.verify_signing(request, physician, CONTENT_HASH, response)
+            outcomes.append("accepted")
+        except passkeys.PasskeyRefused:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["accepted"] + ["refused"] * 9

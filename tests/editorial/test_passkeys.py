@@ -560,3 +560,20 @@ def test_one_signature_sent_by_ten_requests_at_once_is_accepted_once(physician):
     for thread in threads:
         thread.join()
     assert sorted(outcomes) == ["accepted"] + ["refused"] * 9
+
+
+def test_a_reviewer_reads_their_passkey_and_may_only_remove_it(client, physician, laptop):
+    passkey = Passkey.objects.get()
+    client.force_login(physician)
+    page = client.get(reverse("admin:editorial_passkey_change", args=[passkey.pk]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Work laptop" in text and "internal" in text
+    assert 'name="name"' not in text  # nothing to edit
+    assert reverse("admin:editorial_passkey_delete", args=[passkey.pk]) in text
+
+
+def test_the_add_screen_links_to_the_guides_section_on_passkeys(client, physician):
+    client.force_login(physician)
+    assert 'href="/admin/guide/#your-passkeys"' in client.get(ADD).content.decode()
+    assert 'id="your-passkeys"' in client.get("/admin/guide/").content.decode()

@@ -1045,8 +1045,8 @@ class Passkey(models.Model):
     sign_count = models.PositiveBigIntegerField(default=0)
     name = models.CharField(max_length=100, help_text="Your label for it, e.g. “Work laptop”.")
     transports = models.JSONField(default=list, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField("added", default=timezone.now)
+    last_used_at = models.DateTimeField("last used to sign", null=True, blank=True)
     # The challenge of its last accepted signature (base64url): the same one again is a
     # replay, even from two requests that read the session before either spent it.
     last_challenge = models.CharField(max_length=100, blank=True, editable=False)

@@ -11,7 +11,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
@@ -26,12 +26,14 @@ import references.admin  # noqa: F401
 from config.history import HistoryAdmin
 from drugs.models import Page
 
-from . import actions, identity, readability, registry, review, timeline, workflow
+from . import actions, identity, passkeys, readability, registry, review, timeline, workflow
 from .diffing import html_diff
 from .forms import (
     CommentForm,
     CompareForm,
     PageListForm,
+    PasskeyAddForm,
+    PasskeyRegisterForm,
     PublicDayForm,
     PublishForm,
     ReasonForm,
@@ -39,12 +41,15 @@ from .forms import (
     ReplyForm,
     ReviewForm,
     ScheduleForm,
+    SigningOptionsForm,
     SubmitForm,
+    form_errors_text,
 )
 from .models import (
     AuditEntry,
     Change,
     CurrentPublication,
+    Passkey,
     PolicyRequirement,
     Publication,
     ReviewerProfile,
@@ -699,3 +704,137 @@ class SiteIdentityAdmin(HistoryAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         identity.identity_save(obj, editor=request.user, reason=self._change_reason(form, change))
+
+
+# --- Your passkeys -----------------------------------------------------------------------------
+
+
+@admin.register(Passkey)
+class PasskeyAdmin(admin.ModelAdmin):
+    """A reviewer's own passkeys: listed, added (password, then the browser) and removed.
+
+    Nobody sees or removes another person's; the rules are in `editorial.passkeys`.
+    """
+
+    list_display = ["name", "created_at", "last_used_at", "transports_text"]
+    list_display_links = ["name"]
+    fields = ["name", "created_at", "last_used_at", "sign_count", "transports_text"]
+    readonly_fields = fields
+    actions = None  # removal goes one at a time, through the confirmation page
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(user=request.user)
+
+    def _own(self, request, obj=None) -> bool:
+        return passkeys.may_have_passkeys(request.user) and (
+            obj is None or obj.user_id == request.user.pk
+        )
+
+    def has_module_permission(self, request) -> bool:
+        return self._own(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self._own(request, obj)
+
+    def has_add_permission(self, request) -> bool:
+        return self._own(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # a passkey is added or removed, never edited
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self._own(request, obj)
+
+    @admin.display(description="connects by")
+    def transports_text(self, obj: Passkey) -> str:
+        return ", ".join(obj.transports) or "—"
+
+    def delete_model(self, request, obj: Passkey) -> None:
+        passkeys.passkey_remove(obj, user=request.user)
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {"title": "Your passkeys", **(extra_context or {})})
+
+    def get_urls(self):
+        return [
+            path(
+                "signing-options/",
+                self.admin_site.admin_view(require_POST(self.signing_options_view)),
+                name="editorial_passkey_signing_options",
+            ),
+            *super().get_urls(),
+        ]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """Step one: name and password; step two: the browser makes the passkey."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = PasskeyAddForm()
+        refusal = ""
+        if request.method == "POST" and "passkey_response" in request.POST:
+            answer = PasskeyRegisterForm(request.POST)
+            if answer.is_valid():
+                try:
+                    passkey = passkeys.register(
+                        request,
+                        request.user,
+                        answer.cleaned_data["name"],
+                        answer.cleaned_data["passkey_response"],
+                    )
+                except passkeys.REFUSALS as error:
+                    refusal = actions.refusal_message(error)
+                else:
+                    self.message_user(
+                        request, f"Passkey “{passkey.name}” added. You can sign with it now."
+                    )
+                    return HttpResponseRedirect(reverse("admin:editorial_passkey_changelist"))
+            else:
+                refusal = form_errors_text(answer)
+            form = PasskeyAddForm(initial={"name": request.POST.get("name", "")})
+        elif request.method == "POST":
+            form = PasskeyAddForm(request.POST)
+            if form.is_valid():
+                try:
+                    name = passkeys.name_clean(request.user, form.cleaned_data["name"])
+                    passkeys.password_confirm(request, request.user, form.cleaned_data["password"])
+                    options = passkeys.registration_options(request, request.user)
+                except passkeys.PasswordRefused as error:
+                    form.add_error("password", str(error))
+                except passkeys.REFUSALS as error:
+                    form.add_error("name", actions.refusal_message(error))
+                else:
+                    return self._passkey_page(
+                        request,
+                        "admin/editorial/passkey/create.html",
+                        {"form": PasskeyRegisterForm(initial={"name": name}), "options": options},
+                    )
+        return self._passkey_page(
+            request, "admin/editorial/passkey/add.html", {"form": form, "refusal": refusal}
+        )
+
+    def _passkey_page(self, request, template: str, context: dict):
+        return TemplateResponse(
+            request,
+            template,
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": "Add a passkey",
+                **context,
+            },
+        )
+
+    def signing_options_view(self, request):
+        """JSON: `passkeys.signing_options` for the content hash posted; errors as {"error"}."""
+        form = SigningOptionsForm(request.POST)
+        if not form.is_valid():
+            return JsonResponse({"error": form_errors_text(form)}, status=400)
+        try:
+            options = passkeys.signing_options(
+                request, request.user, form.cleaned_data["content_hash"]
+            )
+        except PermissionDenied as error:
+            return JsonResponse({"error": actions.refusal_message(error)}, status=403)
+        except passkeys.PasskeyRefused as error:
+            return JsonResponse({"error": actions.refusal_message(error)}, status=400)
+        return JsonResponse(options)  # never cached: admin_view marks every admin view so

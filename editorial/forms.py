@@ -242,3 +242,43 @@ class SignOffForm(forms.Form):
     """The note that goes with a request for a periodic medical review."""
 
     note = forms.CharField(label="Note to reviewers", required=False)
+
+
+CONTENT_HASH = r"\A[0-9a-f]{64}\Z"
+PASSKEY_NAME_LENGTH = 100
+
+
+class PasskeyAddForm(forms.Form):
+    """Adding a passkey, first step: its name, and the password that allows the change."""
+
+    name = forms.CharField(
+        label="Name",
+        max_length=PASSKEY_NAME_LENGTH,
+        help_text="How you will recognise it, e.g. “Work laptop” or “Security key”.",
+        widget=forms.TextInput(attrs={"size": 40, "autocomplete": "off"}),
+    )
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        help_text="Adding a passkey changes how you sign, so it needs your password.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("auto_id", "passkey-%s")
+        super().__init__(*args, **kwargs)
+
+
+class PasskeyRegisterForm(forms.Form):
+    """Adding a passkey, second step: the name again and what the authenticator answered."""
+
+    name = forms.CharField(max_length=PASSKEY_NAME_LENGTH, widget=forms.HiddenInput)
+    passkey_response = forms.CharField(widget=forms.HiddenInput, max_length=20_000)
+
+
+class SigningOptionsForm(forms.Form):
+    """What a reviewer asks a passkey signing challenge for: the content hash they sign."""
+
+    content_hash = forms.CharField(
+        validators=[RegexValidator(CONTENT_HASH, "Give the revision's content hash.")]
+    )

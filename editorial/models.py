@@ -876,6 +876,8 @@ class AuditEntry(AppendOnlyModel):
         CLAIM = "claim", "Started reviewing"
         CREDENTIAL = "credential", "Changed a credential"
         IDENTITY = "identity", "Changed the site's identity"
+        PASSKEY_ADDED = "passkey_added", "Added a passkey"
+        PASSKEY_REMOVED = "passkey_removed", "Removed a passkey"
 
     action = models.CharField(max_length=30, choices=Action.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -1022,6 +1024,43 @@ class SiteIdentity(models.Model):
                 errors[name] = error.messages
         if errors:
             raise ValidationError(errors)
+
+
+class Passkey(models.Model):
+    """A reviewer's passkey (a WebAuthn credential): what signs their approvals.
+
+    Only the public half is kept, with the counter the authenticator reports, so a
+    copied authenticator shows itself (`editorial.passkeys`). Added and removed by its
+    owner alone, each audited; a signature keeps the public key it was made with, so
+    removing a passkey never makes a past signature unverifiable.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="passkeys"
+    )
+    # base64url of the raw credential id (WebAuthn allows up to 1,023 bytes).
+    credential_id = models.CharField(max_length=1400, unique=True)
+    # The COSE_Key the authenticator gave at registration.
+    public_key = models.BinaryField()
+    sign_count = models.PositiveBigIntegerField(default=0)
+    name = models.CharField(max_length=100, help_text="Your label for it, e.g. “Work laptop”.")
+    transports = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField("added", default=timezone.now)
+    last_used_at = models.DateTimeField("last used to sign", null=True, blank=True)
+    # The challenge of its last accepted signature (base64url): the same one again is a
+    # replay, even from two requests that read the session before either spent it.
+    last_challenge = models.CharField(max_length=100, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = "passkey"
+        verbose_name_plural = "your passkeys"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="one_passkey_name_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class PendingPurge(models.Model):

@@ -61,7 +61,8 @@ MIDDLEWARE = [
     "editorial.public.cache.PublicCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "editorial.headers.SitePolicyMiddleware",
-    "django_permissions_policy.PermissionsPolicyMiddleware",
+    # django-permissions-policy's, with passkeys allowed in the admin alone.
+    "editorial.headers.SitePermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -229,7 +230,8 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
-# No page uses any of these; a script slipped in could not either.
+# No public page uses any of these; a script slipped in could not either. The admin may
+# use passkeys (editorial.headers.ADMIN_PERMISSIONS_REPLACE).
 PERMISSIONS_POLICY = {
     feature: []
     for feature in (
@@ -245,6 +247,7 @@ PERMISSIONS_POLICY = {
         "microphone",
         "midi",
         "payment",
+        "publickey-credentials-create",
         "publickey-credentials-get",
         "screen-wake-lock",
         "serial",
@@ -301,6 +304,13 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
 }
+
+# Passkeys (editorial.passkeys): the WebAuthn relying party's id, a registrable domain
+# every address of the admin is on (empty: the request's host without its port), and the
+# name authenticators show (empty: the site identity's name). Passkeys made under one id
+# work under that id only: set it before reviewers add theirs.
+WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID", "")
+WEBAUTHN_RP_NAME = os.environ.get("WEBAUTHN_RP_NAME", "")
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "imprimatur@localhost")

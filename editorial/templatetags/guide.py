@@ -14,6 +14,7 @@ SECTIONS = {
     "citation": "cite-a-source",
     "cancertype": "write-or-edit-a-page",
     "editorialteam": "write-or-edit-a-page",
+    "passkey": "your-passkeys",
 }
 
 

@@ -2,7 +2,7 @@
 
 As the public pages are (test_accessibility.py): each role's dashboard, the page, drug,
 citation and term forms (add and change), the review screen, the timeline and the
-compare view, and the editors' guide, opened by the person who uses them, with content in them from the seed
+compare view, the editors' guide and a reviewer's passkeys, opened by the person who uses them, with content in them from the seed
 page and a change in review, in Django admin's light and dark themes (it follows the
 reader's system setting). No axe rule is switched off.
 """
@@ -114,6 +114,8 @@ SCREENS = {
         lambda scene: reverse("admin:editorial_change_timeline", args=[scene.page.pk]),
     ),
     "editors_guide": ("writer", lambda scene: reverse("editors_guide")),
+    "passkeys": ("physician", lambda scene: reverse("admin:editorial_passkey_changelist")),
+    "passkey_add": ("physician", lambda scene: reverse("admin:editorial_passkey_add")),
     "compare": (
         "managing_editor",
         lambda scene: (

@@ -64,3 +64,18 @@ def test_every_response_denies_powerful_browser_features(client, seed_url):
     policy = client.get(seed_url)["Permissions-Policy"]
     for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
         assert f"{feature}=()" in policy, feature
+
+
+def test_public_pages_may_not_use_passkeys(client, public_page):
+    policy = client.get(public_page)["Permissions-Policy"]
+    assert "publickey-credentials-get=()" in policy
+    assert "publickey-credentials-create=()" in policy
+
+
+def test_admin_screens_may_use_passkeys_from_the_site_itself_and_nothing_else(client, physician):
+    client.force_login(physician)
+    policy = client.get("/admin/")["Permissions-Policy"]
+    assert "publickey-credentials-get=(self)" in policy
+    assert "publickey-credentials-create=(self)" in policy
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+        assert f"{feature}=()" in policy, feature

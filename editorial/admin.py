@@ -26,7 +26,16 @@ import references.admin  # noqa: F401
 from config.history import HistoryAdmin
 from drugs.models import Page
 
-from . import actions, identity, readability, registry, review, timeline, workflow
+from . import (
+    actions,
+    compliance,
+    identity,
+    readability,
+    registry,
+    review,
+    timeline,
+    workflow,
+)
 from .diffing import html_diff
 from .forms import (
     CommentForm,
@@ -545,6 +554,7 @@ class PublicationAdmin(ReadOnlyAdmin):
     change_form_template = "admin/editorial/publication_change_form.html"
     list_display = [
         "title",
+        "compliance_reference",
         "published_at",
         "origin",
         "published_by",
@@ -554,9 +564,12 @@ class PublicationAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["origin", "published_at"]
     search_fields = ["title", "slug", "content_hash"]
-    list_select_related = ["published_by"]
+    search_help_text = "A title, an address, a content hash or a compliance number."
+    list_select_related = ["published_by", "compliance_number"]
     date_hierarchy = "published_at"
     fields = [
+        "compliance_reference",
+        "version_label",
         "page",
         "revision",
         "title",
@@ -574,6 +587,28 @@ class PublicationAdmin(ReadOnlyAdmin):
         "manifest",
     ]
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("compliance_number", "version")
+
+    def get_search_results(self, request, queryset, search_term):
+        # A compliance number names one publication: found by its serial, not its text.
+        parts = compliance.reference_parts(search_term)
+        if parts is not None:
+            year, number = parts
+            found = queryset.filter(compliance_number__number=number, compliance_number__year=year)
+            return found, False
+        return super().get_search_results(request, queryset, search_term)
+
+    @admin.display(description="compliance number", ordering="compliance_number__number")
+    def compliance_reference(self, obj: Publication) -> str:
+        number = getattr(obj, "compliance_number", None)
+        return number.reference if number else "—"
+
+    @admin.display(description="version")
+    def version_label(self, obj: Publication) -> str:
+        version = getattr(obj, "version", None)
+        return version.label if version else "—"
 
     @admin.display(description="reviewed by")
     def reviewed_by_text(self, obj: Publication) -> str:

@@ -11,11 +11,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
+from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
@@ -28,6 +29,7 @@ from drugs.models import Page
 
 from . import (
     actions,
+    audit_bundle,
     compliance,
     identity,
     readability,
@@ -38,6 +40,7 @@ from . import (
 )
 from .diffing import html_diff
 from .forms import (
+    AuditBundleForm,
     CommentForm,
     CompareForm,
     PageListForm,
@@ -49,6 +52,7 @@ from .forms import (
     ReviewForm,
     ScheduleForm,
     SubmitForm,
+    form_errors_text,
 )
 from .models import (
     AuditEntry,
@@ -269,6 +273,7 @@ class ChangeAdmin(SimpleHistoryAdmin):
             view(self.take_over_view, "take_over", "take-over/<str:model>/<int:pk>/"),
             view(self.timeline_view, "timeline", "page/<int:page_id>/timeline/"),
             view(self.compare_view, "compare", "page/<int:page_id>/compare/"),
+            view(self.audit_bundle_view, "audit_bundle", "page/<int:page_id>/audit-bundle/"),
             act("sign_off", "sign-off/<int:page_id>/"),
             act("unpublish", "unpublish/<int:page_id>/"),
             act("revert", "revert/<int:publication_id>/"),
@@ -436,6 +441,7 @@ class ChangeAdmin(SimpleHistoryAdmin):
             "title": f"Timeline: {page.title}",
             "page": page,
             "events": timeline.page_events(page),
+            "may_export_audit": workflow.is_managing_editor(request.user),
         }
         versions = timeline.page_versions(page)
         context["compare_form"] = CompareForm(versions=versions)
@@ -449,6 +455,27 @@ class ChangeAdmin(SimpleHistoryAdmin):
                 page=page, moment=timeline.end_of_day(day)
             )
         return TemplateResponse(request, "admin/editorial/change/timeline.html", context)
+
+    def audit_bundle_view(self, request, page_id):
+        """The page's audit bundle as a download: for managing editors alone."""
+        if not workflow.is_managing_editor(request.user):
+            raise PermissionDenied
+        page = get_object_or_404(Page, pk=page_id)
+        form = AuditBundleForm(request.GET)
+        if not form.is_valid():
+            raise BadRequest(form_errors_text(form))
+        format = form.cleaned_data["format"]
+        bundle = audit_bundle.bundle_build(page)
+        response = HttpResponse(
+            audit_bundle.bundle_text(bundle, format),
+            content_type=f"{audit_bundle.FORMATS[format]}; charset=utf-8",
+        )
+        # A download, never a screen: the HTML's own styles would break the admin's policy.
+        response["Content-Disposition"] = content_disposition_header(
+            True, audit_bundle.bundle_filename(bundle, format)
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
 
     def compare_view(self, request, page_id):
         if not workflow.may_view_drafts(request.user):

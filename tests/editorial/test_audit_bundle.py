@@ -279,9 +279,13 @@ def test_the_timeline_offers_no_download_to_a_writer(client, writer, seed_page):
     assert "audit-bundle" not in timeline.content.decode()
 
 
-def test_an_unknown_format_is_a_bad_request(client, managing_editor, seed_page):
+@pytest.mark.parametrize("format", ["pdf", "\x00"], ids=["unknown", "nul"])
+def test_an_unknown_format_is_a_bad_request(client, managing_editor, seed_page, format):
     client.force_login(managing_editor)
-    assert client.get(bundle_url(seed_page, "pdf")).status_code == 400
+    response = client.get(
+        f"/admin/editorial/change/page/{seed_page.pk}/audit-bundle/", {"format": format}
+    )
+    assert response.status_code == 400
 
 
 def test_the_bundle_of_no_page_is_not_found(client, managing_editor, seed_page):

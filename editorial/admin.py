@@ -11,11 +11,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
+from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
@@ -26,9 +27,21 @@ import references.admin  # noqa: F401
 from config.history import HistoryAdmin
 from drugs.models import Page
 
-from . import actions, identity, passkeys, readability, registry, review, timeline, workflow
+from . import (
+    actions,
+    audit_bundle,
+    compliance,
+    identity,
+    passkeys,
+    readability,
+    registry,
+    review,
+    timeline,
+    workflow,
+)
 from .diffing import html_diff
 from .forms import (
+    AuditBundleForm,
     CommentForm,
     CompareForm,
     PageListForm,
@@ -265,6 +278,7 @@ class ChangeAdmin(SimpleHistoryAdmin):
             view(self.take_over_view, "take_over", "take-over/<str:model>/<int:pk>/"),
             view(self.timeline_view, "timeline", "page/<int:page_id>/timeline/"),
             view(self.compare_view, "compare", "page/<int:page_id>/compare/"),
+            view(self.audit_bundle_view, "audit_bundle", "page/<int:page_id>/audit-bundle/"),
             act("sign_off", "sign-off/<int:page_id>/"),
             act("unpublish", "unpublish/<int:page_id>/"),
             act("revert", "revert/<int:publication_id>/"),
@@ -432,6 +446,7 @@ class ChangeAdmin(SimpleHistoryAdmin):
             "title": f"Timeline: {page.title}",
             "page": page,
             "events": timeline.page_events(page),
+            "may_export_audit": workflow.is_managing_editor(request.user),
         }
         versions = timeline.page_versions(page)
         context["compare_form"] = CompareForm(versions=versions)
@@ -445,6 +460,27 @@ class ChangeAdmin(SimpleHistoryAdmin):
                 page=page, moment=timeline.end_of_day(day)
             )
         return TemplateResponse(request, "admin/editorial/change/timeline.html", context)
+
+    def audit_bundle_view(self, request, page_id):
+        """The page's audit bundle as a download: for managing editors alone."""
+        if not workflow.is_managing_editor(request.user):
+            raise PermissionDenied
+        page = get_object_or_404(Page, pk=page_id)
+        form = AuditBundleForm(request.GET)
+        if not form.is_valid():
+            raise BadRequest(form_errors_text(form))
+        format = form.cleaned_data["format"]
+        bundle = audit_bundle.bundle_build(page)
+        response = HttpResponse(
+            audit_bundle.bundle_text(bundle, format),
+            content_type=f"{audit_bundle.FORMATS[format]}; charset=utf-8",
+        )
+        # A download, never a screen: the HTML's own styles would break the admin's policy.
+        response["Content-Disposition"] = content_disposition_header(
+            True, audit_bundle.bundle_filename(bundle, format)
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
 
     def compare_view(self, request, page_id):
         if not workflow.may_view_drafts(request.user):
@@ -550,6 +586,7 @@ class PublicationAdmin(ReadOnlyAdmin):
     change_form_template = "admin/editorial/publication_change_form.html"
     list_display = [
         "title",
+        "compliance_reference",
         "published_at",
         "origin",
         "published_by",
@@ -559,9 +596,12 @@ class PublicationAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["origin", "published_at"]
     search_fields = ["title", "slug", "content_hash"]
-    list_select_related = ["published_by"]
+    search_help_text = "A title, an address, a content hash or a compliance number."
+    list_select_related = ["published_by", "compliance_number"]
     date_hierarchy = "published_at"
     fields = [
+        "compliance_reference",
+        "version_label",
         "page",
         "revision",
         "title",
@@ -579,6 +619,28 @@ class PublicationAdmin(ReadOnlyAdmin):
         "manifest",
     ]
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("compliance_number", "version")
+
+    def get_search_results(self, request, queryset, search_term):
+        # A compliance number names one publication: found by its serial, not its text.
+        parts = compliance.reference_parts(search_term)
+        if parts is not None:
+            year, number = parts
+            found = queryset.filter(compliance_number__number=number, compliance_number__year=year)
+            return found, False
+        return super().get_search_results(request, queryset, search_term)
+
+    @admin.display(description="compliance number", ordering="compliance_number__number")
+    def compliance_reference(self, obj: Publication) -> str:
+        number = getattr(obj, "compliance_number", None)
+        return number.reference if number else "—"
+
+    @admin.display(description="version")
+    def version_label(self, obj: Publication) -> str:
+        version = getattr(obj, "version", None)
+        return version.label if version else "—"
 
     @admin.display(description="reviewed by")
     def reviewed_by_text(self, obj: Publication) -> str:

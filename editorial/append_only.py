@@ -17,6 +17,8 @@ PROTECTED_TABLES = (
     "editorial_publicationsearch",
     # Which version of its page each publication shows, counted when it is written (0018).
     "editorial_publicationversion",
+    # Each publication's compliance number, assigned when it is written (0019).
+    "editorial_compliancenumber",
 )
 
 _PG_FUNCTION = "editorial_refuse_change"

@@ -107,6 +107,19 @@ class PublicDayForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
+class AuditBundleForm(forms.Form):
+    """Which file of a page's audit bundle to download: the JSON (the default) or the HTML."""
+
+    format = forms.ChoiceField(
+        label="Format",
+        choices=[("json", "JSON, to verify"), ("html", "HTML, to read and print")],
+        required=False,
+    )
+
+    def clean_format(self) -> str:
+        return self.cleaned_data["format"] or "json"
+
+
 class CommentForm(forms.Form):
     """A remark on a change, or a reply to one of that change's remarks."""
 

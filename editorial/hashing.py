@@ -94,13 +94,30 @@ def _values(instance: Any, names: tuple[str, ...]) -> dict[str, Any]:
     return values
 
 
+def publication_values(publication: Any) -> dict[str, Any]:
+    """What a publication's hash is taken over: its `PUBLICATION_FIELDS`."""
+    return _values(publication, PUBLICATION_FIELDS)
+
+
+def audit_values(entry: Any, publication_integrity: str) -> dict[str, Any]:
+    """What an audit entry's hash is taken over: its `AUDIT_FIELDS` and the integrity
+    hash of the publication it names ("" for none)."""
+    values = _values(entry, AUDIT_FIELDS)
+    values["publication_integrity"] = publication_integrity
+    return values
+
+
+def json_ready(values: dict[str, Any]) -> dict[str, Any]:
+    """The values as `digest` writes them (datetimes in UTC as ISO 8601, dates, decimals
+    and UUIDs as text): plain JSON that hashes alike, for anyone to hash again."""
+    return json.loads(json.dumps(values, ensure_ascii=False, default=_encode))
+
+
 def publication_hash(publication: Any) -> str:
     """The hash of a publication's public columns (works on migrations' models too)."""
-    return digest("publication", _values(publication, PUBLICATION_FIELDS))
+    return digest("publication", publication_values(publication))
 
 
 def audit_hash(entry: Any, publication_integrity: str) -> str:
     """The hash of an audit entry, with the integrity hash of the publication it names."""
-    values = _values(entry, AUDIT_FIELDS)
-    values["publication_integrity"] = publication_integrity
-    return digest("audit", values)
+    return digest("audit", audit_values(entry, publication_integrity))

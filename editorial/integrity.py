@@ -12,7 +12,7 @@ from django.db import connection
 
 from drugs.models import Page
 
-from . import append_only, hashing, lookups, versions
+from . import append_only, compliance, hashing, lookups, versions
 from .models import (
     AuditChainHead,
     AuditEntry,
@@ -260,6 +260,42 @@ def verify_versions() -> list[Problem]:
     return problems
 
 
+def verify_compliance_numbers() -> list[Problem]:
+    """Each publication has its one compliance number, of its year of publishing, and the
+    numbers increase with the order of publishing (time, then id): a missing, renumbered
+    or redated number is named.
+    """
+    problems = []
+    rows = (
+        Publication.objects.order_by("published_at", "pk")
+        .values_list(
+            "pk", "slug", "published_at", "compliance_number__number", "compliance_number__year"
+        )
+        .iterator(chunk_size=2000)
+    )
+    previous = None  # the number of the publication before, and its reference
+    for pk, slug, published_at, number, year in rows:
+        record = f"publication {pk} ({slug})"
+        if number is None:
+            problems.append(Problem(record, "it has no compliance number"))
+            continue
+        reference = compliance.compliance_reference(year, number)
+        if year != compliance.compliance_year(published_at):
+            problems.append(
+                Problem(record, f"its compliance number {reference} names another year")
+            )
+        if previous is not None and number <= previous[0]:
+            problems.append(
+                Problem(
+                    record,
+                    f"its compliance number {reference} does not follow {previous[1]}, "
+                    "the publication before it",
+                )
+            )
+        previous = (number, reference)
+    return problems
+
+
 def verify_live_pointers() -> list[Problem]:
     """What each page's live pointer shows is what its last publish or unpublish entry says."""
     problems = []
@@ -302,5 +338,6 @@ def verify_all() -> list[Problem]:
         + verify_publications()
         + verify_lookups()
         + verify_versions()
+        + verify_compliance_numbers()
         + verify_live_pointers()
     )

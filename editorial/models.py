@@ -747,6 +747,36 @@ class PublicationVersion(AppendOnlyModel):
         return version_label(self.number, self.day)
 
 
+class ComplianceNumber(AppendOnlyModel):
+    """A publication's compliance number: "IMP-2026-000123", the site's one serial of them.
+
+    Unlike the version label (which readers see, and which a republish keeps), every
+    publication gets its own number, unique across the site and increasing with the order
+    of publishing. The serial is the table's own identity column (an AUTOINCREMENT
+    rowid on SQLite), assigned by the database inside the publish that holds the
+    publishing lock, so two publishes never take the same number and none is ever
+    handed out twice. Written with the publication (`compliance.compliance_numbers_write`)
+    and as fixed as it; `integrity.verify_compliance_numbers` checks them.
+    """
+
+    number = models.BigAutoField(primary_key=True, help_text="The site-wide serial.")
+    publication = models.OneToOneField(
+        Publication, on_delete=models.PROTECT, related_name="compliance_number"
+    )
+    year = models.PositiveSmallIntegerField(
+        help_text="The year of publishing, in the site's time zone."
+    )
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        from .compliance import compliance_reference  # compliance reads these models
+
+        return compliance_reference(self.year, self.number)
+
+
 class CurrentPublicationQuerySet(models.QuerySet):
     def live(self) -> "CurrentPublicationQuerySet":
         return self.filter(publication__isnull=False)

@@ -60,12 +60,16 @@ def page_events(page: Page) -> list[Event]:
                 + (" as a full medical review" if review.is_full_review else ""),
             )
         )
-    for publication in Publication.objects.filter(page=page).select_related("published_by"):
+    for publication in Publication.objects.filter(page=page).select_related(
+        "published_by", "compliance_number"
+    ):
+        number = getattr(publication, "compliance_number", None)
         events.append(
             Event(
                 publication.published_at,
                 "publication",
-                f"Published ({publication.get_origin_display().lower()}) by {publication.published_by}; "
+                (f"{number.reference}: " if number else "")
+                + f"Published ({publication.get_origin_display().lower()}) by {publication.published_by}; "
                 f"Last Revised {publication.last_revised:%B %-d, %Y}"
                 + (f". “{publication.summary}”" if publication.summary else ""),
                 reverse("admin:editorial_publication_change", args=[publication.pk]),

@@ -2,8 +2,9 @@
 
 Built from publications only, like every public page. An entry is a publication that
 changed what readers see (a new version): titled with its version label, with the
-public summary the change log shows, its date and the page's address. A republish that
-changed nothing is no entry, and neither is anything not yet published.
+public summary the change log shows and its compliance number, its date and the page's
+address. A republish that changed nothing is no entry, and neither is anything not yet
+published.
 """
 
 from typing import Any
@@ -19,7 +20,7 @@ from django.utils.html import escape
 
 from editorial.models import CurrentPublication, Publication
 
-from .views import _page_or_gone, change_log, change_log_entry, version_of
+from .views import _page_or_gone, change_log, change_log_entry, compliance_number_of, version_of
 
 SITE_NAME = "Cancer drug information"
 # What a page's feed reads of its live publication: not its body.
@@ -36,10 +37,14 @@ def _entry(publication: Publication, page_url: str, title: str) -> dict[str, Any
     day = timezone.localdate(publication.published_at)
     label = version.label if version else f"Published {day:%B} {day.day}, {day.year}"
     anchor = f"#version-{version.number}" if version else ""
+    summary = change_log_entry(publication, None)["text"]
+    # The publication's own reference, as the change log shows it under the entry.
+    if number := compliance_number_of(publication):
+        summary = f"{summary} Reference {number.reference}."
     return {
         "title": f"{title}: {label}" if title else label,
         # Summaries are plain text; the Atom summary is HTML, so it is escaped once here.
-        "summary": escape(change_log_entry(publication, None)["text"]),
+        "summary": escape(summary),
         "published_at": publication.published_at,
         "link": page_url,
         "id": page_url + "changes/" + anchor,
@@ -131,7 +136,7 @@ def new_versions(limit: int = ENTRIES) -> QuerySet:
             live_slug=Subquery(live.values("slug")),
             live_title=Subquery(live.values("publication__title")),
         )
-        .select_related("version")
+        .select_related("version", "compliance_number")
         .only(
             "page_id",
             "published_at",
@@ -142,6 +147,8 @@ def new_versions(limit: int = ENTRIES) -> QuerySet:
             "reviewed_by",
             "version__number",
             "version__day",
+            "compliance_number__number",
+            "compliance_number__year",
         )
         .order_by("-published_at", "-pk")
     )

@@ -16,7 +16,12 @@ from django.utils.safestring import SafeString, mark_safe
 from editorial import identity
 from editorial.forms import SearchForm
 from editorial.lookups import SEARCH_CONFIG, SEARCH_PARTS
-from editorial.models import Publication, PublicationSearch, PublicationVersion
+from editorial.models import (
+    ComplianceNumber,
+    Publication,
+    PublicationSearch,
+    PublicationVersion,
+)
 from editorial.structured_data import page_json_ld, publisher_data, reviewers_phrase
 from editorial.versions import version_label
 
@@ -227,7 +232,16 @@ def change_log_entry(publication: Publication, previous_hash: str | None) -> dic
         "content_changed": changed,
         "text": text,
         "version": version_of(publication),
+        "compliance_number": compliance_number_of(publication),
     }
+
+
+def compliance_number_of(publication: Publication) -> ComplianceNumber | None:
+    """The publication's compliance number, joined by the query that found it; None without one."""
+    try:
+        return publication.compliance_number
+    except ComplianceNumber.DoesNotExist:
+        return None
 
 
 @public_page
@@ -247,10 +261,11 @@ def page_changes(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def change_log(page_id: int) -> list[dict[str, Any]]:
-    """The change log's entries of a page, oldest first: every publication, with its version."""
+    """The change log's entries of a page, oldest first: every publication, with its version
+    and its compliance number, joined in the one query."""
     history = (
         Publication.objects.filter(page_id=page_id)
-        .select_related("version")
+        .select_related("version", "compliance_number")
         .order_by("-published_at", "-pk")
         .only(
             "published_at",
@@ -261,6 +276,8 @@ def change_log(page_id: int) -> list[dict[str, Any]]:
             "reviewed_by",
             "version__number",
             "version__day",
+            "compliance_number__number",
+            "compliance_number__year",
         )
     )
     entries = []

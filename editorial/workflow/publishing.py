@@ -24,6 +24,7 @@ from config.history import delete_with_history, save_with_history
 from drugs.models import Page
 
 from .. import dates
+from ..compliance import compliance_numbers_write
 from ..lookups import first_page_showing_stale_record, lookups_write, records_condition
 from ..models import (
     AuditEntry,
@@ -264,12 +265,14 @@ def _write_publications(
             )
         )
     # One insert each, whatever the number of pages: the publications (each sealed
-    # with its hash), their lookup rows and versions, and the live pointers moved onto them.
+    # with its hash), their lookup rows, versions and compliance numbers, and the live
+    # pointers moved onto them.
     publications = Publication.objects.bulk_create_from_snapshots(
         publications, [snapshot.pk for snapshot in snapshots]
     )
     lookups_write(revision.pk, publications)
     versions_write(publications, numbers)
+    compliance_numbers_write(publications)
     CurrentPublication.objects.bulk_create(
         [
             CurrentPublication(

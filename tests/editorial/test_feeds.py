@@ -73,21 +73,24 @@ def test_a_page_s_feed_is_valid_atom(client, feed_url, people, everolimus):
     assert_valid_atom(read_feed(client, feed_url))
 
 
-def test_a_page_s_feed_has_an_entry_per_version_newest_first_with_its_summary(
-    client, seed_url, feed_url, people, everolimus
+def test_a_page_s_feed_has_an_entry_per_version_newest_first_with_its_summary_and_reference(
+    client, seed_publication, seed_url, feed_url, people, everolimus
 ):
-    publish_change(people, everolimus, "Everolimus is taken once a day.", administration="Daily.")
+    (publication,) = publish_change(
+        people, everolimus, "Everolimus is taken once a day.", administration="Daily."
+    )
     page = f"http://testserver{seed_url}"
     assert entries(read_feed(client, feed_url)) == [
         {
             "title": version_label(2, timezone.localdate()),
-            "summary": "Everolimus is taken once a day.",
+            "summary": "Everolimus is taken once a day. "
+            f"Reference {publication.compliance_number.reference}.",
             "link": page,
             "id": f"{page}changes/#version-2",
         },
         {
             "title": SEED_LABEL,
-            "summary": IMPORTED,
+            "summary": f"{IMPORTED} Reference {seed_publication.compliance_number.reference}.",
             "link": page,
             "id": f"{page}changes/#version-1",
         },
@@ -113,9 +116,10 @@ def test_a_change_not_yet_published_is_in_no_feed(client, feed_url, writer, ever
 
 def test_a_summary_is_plain_text_in_the_feed(client, feed_url, people, everolimus):
     summary = "Take it <b>once</b> a day & with water."
-    publish_change(people, everolimus, summary, administration="Daily.")
+    (publication,) = publish_change(people, everolimus, summary, administration="Daily.")
     assert entries(read_feed(client, feed_url))[0]["summary"] == (
-        "Take it &lt;b&gt;once&lt;/b&gt; a day &amp; with water."
+        "Take it &lt;b&gt;once&lt;/b&gt; a day &amp; with water. "
+        f"Reference {publication.compliance_number.reference}."
     )
 
 

@@ -18,8 +18,15 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from drugs.models import CancerType, Drug, DrugSection, Page
-from editorial import workflow
-from editorial.models import Change, CurrentPublication, Publication, PublishedVersion, Review
+from editorial import integrity, workflow
+from editorial.models import (
+    Change,
+    ComplianceNumber,
+    CurrentPublication,
+    Publication,
+    PublishedVersion,
+    Review,
+)
 from editorial.workflow import publishing
 from tests.requirements import skip_unless_required
 from tests.workflow import approve, edit, submit
@@ -282,3 +289,46 @@ def test_a_publish_waits_for_one_holding_the_lock_and_is_then_refused(
     assert outcomes["second"][0] == "refused", outcomes["second"]
     assert "Everolimus is a tablet (held)." in live_html(seed_page)
     assert published_versions_disagreeing_with_live_pages() == []
+
+
+def test_simultaneous_publishes_of_two_pages_get_distinct_numbers_in_publishing_order(
+    writer,
+    other_writer,
+    physician,
+    nurse,
+    managing_editor,
+    second_managing_editor,
+    seed_page,
+    kidney_page,
+):
+    taken = []
+    for number in range(RACES // 2):
+        seed_change = edit(
+            writer, Page.objects.get(pk=seed_page.pk), intro=f"Targeted drugs (race {number})."
+        )
+        kidney_change = edit(
+            other_writer, Page.objects.get(pk=kidney_page.pk), intro=f"A second page ({number})."
+        )
+        revisions = [
+            approved(seed_change, writer, physician, nurse),
+            approved(kidney_change, other_writer, physician, nurse),
+        ]
+        outcomes = race(
+            publisher(revisions[0], managing_editor),
+            publisher(revisions[1], second_managing_editor),
+        )
+        # Different pages: both publish, one after the other under the publishing lock.
+        assert [kind for kind, _ in outcomes] == ["published", "published"], outcomes
+        published = sorted(
+            (publications[0] for _, publications in outcomes),
+            key=lambda publication: (publication.published_at, publication.pk),
+        )
+        numbers = [
+            ComplianceNumber.objects.get(publication=publication).number
+            for publication in published
+        ]
+        assert numbers[0] < numbers[1]
+        taken += numbers
+    assert len(set(taken)) == len(taken) == RACES
+    assert taken == sorted(taken)
+    assert integrity.verify_compliance_numbers() == []

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("editorial", "0018_publication_versions"),
+        ("editorial", "0019_compliance_numbers"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

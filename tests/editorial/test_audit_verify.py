@@ -1,0 +1,190 @@
+"""Anyone holding a bundle can check it: the verifier needs Python and nothing else."""
+
+import ast
+import copy
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from editorial import audit_bundle, audit_verify, hashing
+from tests.editorial.audit_story import tell
+
+pytestmark = pytest.mark.django_db
+
+VERIFIER = Path(audit_verify.__file__)
+REPOSITORY = VERIFIER.parents[1]
+
+
+@pytest.fixture
+def bundle(writer, physician, nurse, managing_editor, credential_admin, seed_page, kidney_page):
+    story = tell(
+        writer, physician, nurse, managing_editor, credential_admin, seed_page, kidney_page
+    )
+    return audit_bundle.bundle_build(story.page)
+
+
+def run_alone(tmp_path: Path, bundle: dict) -> subprocess.CompletedProcess:
+    """The verifier copied out of the project, run by a Python that reads no environment
+    and no site-packages (-I -S): no Django, no settings, no database within reach."""
+    script = tmp_path / "audit_verify.py"
+    shutil.copy(VERIFIER, script)
+    target = tmp_path / "bundle.json"
+    target.write_text(audit_bundle.bundle_json(bundle), encoding="utf-8")
+    return subprocess.run(
+        [sys.executable, "-I", "-S", str(script), str(target)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={},
+        timeout=60,
+        check=False,
+    )
+
+
+def resealed(bundle: dict) -> dict:
+    """The bundle with its digest recomputed: what someone who altered it would do next."""
+    bundle["digest"]["value"] = audit_bundle.bundle_digest(bundle)
+    return bundle
+
+
+def test_the_verifier_imports_nothing_but_the_standard_library():
+    tree = ast.parse(VERIFIER.read_text(encoding="utf-8"))
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imported |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            assert node.level == 0, "a relative import"
+            imported.add(node.module.split(".")[0])
+    assert imported <= set(sys.stdlib_module_names), imported - set(sys.stdlib_module_names)
+
+
+def test_the_verifier_knows_exactly_the_fields_each_hash_covers():
+    assert audit_verify.PUBLICATION_FIELDS == hashing.PUBLICATION_FIELDS
+    covered = (*hashing.AUDIT_FIELDS, *audit_bundle.AUDIT_EXTRA_FIELDS)
+    assert covered == audit_verify.AUDIT_FIELDS
+    assert audit_verify.HASH_FORMAT == hashing.FORMAT
+    assert audit_verify.BUNDLE_FORMAT == audit_bundle.FORMAT
+    assert audit_bundle.FORMAT_VERSION in audit_verify.BUNDLE_VERSIONS
+
+
+def test_a_bundle_verifies_with_no_django_no_settings_and_no_database(tmp_path, bundle):
+    result = run_alone(tmp_path, bundle)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("OK: ")
+    assert bundle["digest"]["value"] in result.stdout
+
+
+def test_a_field_altered_in_the_file_is_caught_even_with_the_digest_made_to_match(tmp_path, bundle):
+    bundle["publications"][0]["fields"]["title"] = "Another title"
+    result = run_alone(tmp_path, resealed(bundle))
+    assert result.returncode == 1
+    seed = bundle["publications"][0]
+    assert (
+        f"FAIL publication {seed['id']} ({seed['compliance_number']['reference']}): "
+        "its fields do not match its integrity hash"
+    ) in result.stdout
+
+
+def test_an_alteration_left_unsealed_is_caught_by_the_digest(tmp_path, bundle):
+    bundle["page"]["title"] = "Another title"
+    result = run_alone(tmp_path, bundle)
+    assert result.returncode == 1
+    assert "FAIL the bundle: its content does not match its digest" in result.stdout
+
+
+def _entry(bundle: dict, action: str) -> dict:
+    return next(e for e in bundle["audit_entries"] if e["fields"]["action"] == action)
+
+
+def _review(bundle: dict) -> dict:
+    return bundle["changes"][-1]["revisions"][-1]["reviews"][0]
+
+
+# Each alteration, and what the verifier says of it once the digest is made to match.
+ALTERATIONS = {
+    "a publication's body": (
+        lambda b: b["publications"][1]["fields"].update(html="<p>Other advice.</p>"),
+        "its fields do not match its integrity hash",
+    ),
+    "a publication's date": (
+        lambda b: b["publications"][2]["fields"].update(last_revised="2020-01-01"),
+        "its fields do not match its integrity hash",
+    ),
+    "a publication's content": (
+        lambda b: b["publications"][2]["fields"]["content"].update(intro="Other words."),
+        "its content does not match its content hash",
+    ),
+    "an audit entry's comment": (
+        lambda b: _entry(b, "request_changes")["fields"].update(comment="Fine as it is."),
+        "its fields do not match its hash",
+    ),
+    "an audit entry removed": (
+        lambda b: b["audit_entries"].remove(_entry(b, "publish")),
+        "does not follow the page's entry before it",
+    ),
+    "a review's credential": (
+        lambda b: _review(b).update(credential="DO"),
+        "the reviewer's history shows",
+    ),
+    "a review's decision": (
+        lambda b: _review(b).update(decision="request_changes"),
+        "no audit entry records it",
+    ),
+    "a revision's records": (
+        lambda b: b["changes"][-1]["revisions"][-1]["records"].pop(),
+        "its pages and records do not match its content hash",
+    ),
+    "a compliance number": (
+        lambda b: b["publications"][2]["compliance_number"].update(
+            number=1, reference=f"IMP-{b['publications'][2]['compliance_number']['year']}-000001"
+        ),
+        "its compliance number does not follow the one before it",
+    ),
+}
+
+
+@pytest.mark.parametrize("alteration", ALTERATIONS, ids=str)
+def test_every_kind_of_alteration_is_caught(bundle, alteration):
+    alter, said = ALTERATIONS[alteration]
+    altered = copy.deepcopy(bundle)
+    alter(altered)
+    problems = audit_verify.verify(resealed(altered))
+    assert any(said in problem for problem in problems), problems
+
+
+def test_the_verifier_runs_as_a_module_of_the_project_too(tmp_path, bundle):
+    target = tmp_path / "bundle.json"
+    target.write_text(audit_bundle.bundle_json(bundle), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "editorial.audit_verify", str(target)],
+        capture_output=True,
+        text=True,
+        cwd=REPOSITORY,
+        env={},
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_file_that_is_no_bundle_is_refused_with_exit_status_2(tmp_path):
+    target = tmp_path / "other.json"
+    target.write_text(json.dumps({"format": "something else"}), encoding="utf-8")
+    assert audit_verify.main([str(target)]) == 2
+    target.write_text("{not json", encoding="utf-8")
+    assert audit_verify.main([str(target)]) == 2
+
+
+def test_the_worked_example_in_the_guide_hashes_as_it_says():
+    guide = (REPOSITORY / "docs" / "audit.md").read_text(encoding="utf-8")
+    example = guide[guide.index("#### A worked example") :]
+    fields = json.loads(re.search(r"```json\n(.*?)\n```", example, re.S).group(1))
+    payload, said = re.findall(r"```text\n(.*?)\n```", example, re.S)[:2]
+    assert audit_verify.canonical({"format": 1, "kind": "audit", **fields}).decode() == payload
+    assert audit_verify.record_hash("audit", fields) == said == hashing.digest("audit", fields)

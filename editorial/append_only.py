@@ -17,6 +17,9 @@ PROTECTED_TABLES = (
     "editorial_publicationsearch",
     # Which version of its page each publication shows, counted when it is written (0018).
     "editorial_publicationversion",
+    # Reviewers' electronic signatures and their one-time certifications (0019).
+    "editorial_signature",
+    "editorial_signaturecertification",
 )
 
 _PG_FUNCTION = "editorial_refuse_change"

@@ -527,3 +527,49 @@ def test_a_change_moved_to_changes_requested_carries_a_signed_request(client, re
     post_review(client, nurse, revision, decision="request_changes")
     assert Change.objects.get(pk=revision.change_id).state == Change.State.CHANGES_REQUESTED
     assert Signature.objects.get().meaning == Signature.Meaning.CHANGES_REQUESTED
+
+
+def test_a_user_name_not_the_signers_through_the_admin_is_refused_and_recorded(
+    client, revision, physician, nurse
+):
+    client.force_login(physician)
+    response = post_review(client, physician, revision, username="nurse")
+    assert "That user name is not yours" in response.content.decode()
+    assert not Review.objects.exists()
+    assert AuditEntry.objects.filter(
+        action=AuditEntry.Action.SIGNING_FAILED, actor=physician
+    ).exists()
+
+
+def test_five_wrong_passwords_through_the_admin_pause_signing_as_they_pause_logging_in(
+    client, revision, physician
+):
+    client.force_login(physician)
+    for _ in range(4):
+        assert post_review(client, physician, revision, password=WRONG).status_code == 200
+    assert post_review(client, physician, revision, password=WRONG).status_code == 429
+    refused = post_review(client, physician, revision)
+    assert refused.status_code == 429
+    assert not Review.objects.exists()
+
+
+def test_verify_integrity_names_a_publication_that_is_not_what_its_revision_signed(
+    writer, physician, nurse, managing_editor, everolimus
+):
+    change = edit(writer, everolimus, administration="Everolimus is a tablet taken daily.")
+    [publication] = publish_through_review(change, writer, physician, nurse, managing_editor)
+    raw(
+        "UPDATE editorial_publication SET content_hash = %s WHERE id = %s",
+        ["0" * 64, publication.pk],
+    )
+    passed, output = verify()
+    assert not passed
+    assert (
+        f"publication {publication.pk} ({publication.slug}): its content is not what "
+        f"revision {publication.revision_id}'s signatures signed"
+    ) in output
+    raw(
+        "UPDATE editorial_publication SET content_hash = %s WHERE id = %s",
+        [publication.content_hash, publication.pk],
+    )
+    assert verify()[0]

@@ -25,6 +25,15 @@ def create_triggers(apps, schema_editor):
         schema_editor.execute(statement)
 
 
+def recreate_audit_triggers(apps, schema_editor):
+    # Run last when migrating back: removing the column rebuilds the table on SQLite.
+    vendor = schema_editor.connection.vendor
+    for statement in append_only.drop_statements(vendor, ["editorial_auditentry"]):
+        schema_editor.execute(statement)
+    for statement in append_only.create_statements(vendor, ["editorial_auditentry"]):
+        schema_editor.execute(statement)
+
+
 def drop_triggers(apps, schema_editor):
     # The PostgreSQL function stays: 0009's triggers still use it.
     for statement in append_only.drop_statements(schema_editor.connection.vendor, TABLES):
@@ -38,6 +47,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(migrations.RunPython.noop, recreate_audit_triggers),
         migrations.AddField(
             model_name="reviewerprofile",
             name="printed_name",

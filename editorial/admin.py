@@ -614,10 +614,10 @@ class PublicationAdmin(ReadOnlyAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin):
-    list_display = ["at", "action", "actor", "change", "page", "comment"]
+    list_display = ["at", "action", "actor", "change", "page", "comment", "signature"]
     list_filter = ["action"]
     search_fields = ["comment", "page__title", "actor__username"]
-    list_select_related = ["actor", "page", "change"]
+    list_select_related = ["actor", "page", "change", "signature"]
     date_hierarchy = "at"
 
 

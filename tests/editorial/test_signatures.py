@@ -573,3 +573,14 @@ def test_verify_integrity_names_a_publication_that_is_not_what_its_revision_sign
         [publication.content_hash, publication.pk],
     )
     assert verify()[0]
+
+
+def test_the_audit_trail_lists_the_signature_each_approval_carries(
+    client, revision, physician, managing_editor
+):
+    approve(revision, physician)
+    client.force_login(managing_editor)
+    html = client.get(
+        reverse("admin:editorial_auditentry_changelist"), {"action": "approve"}
+    ).content.decode()
+    assert "Paula Physician, MD: Approved as medically accurate" in html

@@ -56,7 +56,9 @@ def people() -> dict:
         )
         user.groups.add(groups[role])
         if credential:
-            ReviewerProfile.objects.create(user=user, credential=credential)
+            ReviewerProfile.objects.create(
+                user=user, credential=credential, printed_name=user.get_full_name()
+            )
         made[key] = user
     return made
 

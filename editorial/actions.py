@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from drugs.models import Page
 
-from . import workflow
+from . import signing, workflow
 from .forms import (
     CommentForm,
     ConfirmForm,
@@ -65,19 +65,43 @@ def change_revision(change: Change, revision_id: Any) -> Revision:
         raise Http404("No such revision of this change.") from None
 
 
-def _review(user, change: Change, data: dict):
+def _review(request: HttpRequest, change: Change, data: dict) -> Review:
+    """Re-authenticate, certify on first use if confirmed, then sign the decision.
+
+    The signing comes first and outside the review's transaction, so a failed attempt
+    stays on record while nothing else is written.
+    """
+    user = request.user
     revision = change_revision(change, data["revision"])
+    proof = signing.signing_by_password(
+        request,
+        user=user,
+        username=data["username"],
+        password=data["password"],
+        change=change,
+        revision=revision,
+    )
+    if data["certify"]:
+        signing.signature_certify(signing=proof)
     if data["decision"] == "approve":
-        return workflow.revision_approve(
+        review = workflow.revision_approve(
             revision=revision,
             reviewer=user,
             content_hash=data["content_hash"],
             comment=data["comment"],
             full_review=data["full_review"],
+            signing=proof,
         )
-    return workflow.revision_request_changes(
-        revision=revision, reviewer=user, content_hash=data["content_hash"], comment=data["comment"]
-    )
+    else:
+        review = workflow.revision_request_changes(
+            revision=revision,
+            reviewer=user,
+            content_hash=data["content_hash"],
+            comment=data["comment"],
+            signing=proof,
+        )
+    signing.session_remember_signing(request, proof)
+    return review
 
 
 def _change_url(change: Change) -> str:
@@ -151,6 +175,9 @@ class WorkflowAction:
     onward: Callable[[Any], str] | None = None  # result -> where success leads (else back)
     incomplete: Callable[[forms.Form], str] = form_errors_text  # what an invalid form says
     confirm: Confirmation | None = None  # asked before acting, when its `needed` says so
+    # An action that signs re-authenticates, which needs the request: `call` gets it in
+    # place of the user, and a refused signing shows the form again as it was filled in.
+    signs: bool = False
 
 
 ACTIONS: dict[str, WorkflowAction] = {
@@ -184,6 +211,7 @@ ACTIONS: dict[str, WorkflowAction] = {
     "review": WorkflowAction(
         form=lambda data, change: ReviewForm(data),
         call=_review,
+        signs=True,
         success=lambda review, data: (
             "Approved."
             if data["decision"] == "approve"
@@ -321,13 +349,15 @@ def run(
     name: str,
     *,
     show_invalid: Callable[[forms.Form], HttpResponse] | None = None,
+    show_refused: Callable[[forms.Form], HttpResponse] | None = None,
     **arguments: Any,
 ) -> HttpResponse:
     """Take the action `name` on what the URL names, with what the person sent.
 
     An invalid form takes no action and says why (or, with `show_invalid`, is shown
     again with what was typed); a refusal from the workflow is a message, never an
-    error page. Either way nothing was saved.
+    error page, and a refused signing (with `show_refused`) shows the form again.
+    Either way nothing was saved but, for a signing, the failed attempt.
     """
     action = ACTIONS[name]
     target = action.target(**arguments)
@@ -344,9 +374,11 @@ def run(
     ):
         return confirmation_page(model_admin, request, action, target, form)
     try:
-        result = action.call(request.user, target, form.cleaned_data)
+        result = action.call(request if action.signs else request.user, target, form.cleaned_data)
     except REFUSALS as refusal:
         model_admin.message_user(request, refusal_message(refusal), messages.ERROR)
+        if show_refused is not None and isinstance(refusal, signing.SigningRefused):
+            return show_refused(form)
         return HttpResponseRedirect(action.back(target))
     model_admin.message_user(request, action.success(result, form.cleaned_data), messages.SUCCESS)
     return HttpResponseRedirect(action.onward(result) if action.onward else action.back(target))

@@ -36,6 +36,7 @@ from . import (
     readability,
     registry,
     review,
+    signing,
     timeline,
     workflow,
 )
@@ -264,7 +265,7 @@ class ChangeAdmin(SimpleHistoryAdmin):
         return [
             act("submit", "<int:pk>/submit/"),
             act("rename", "<int:pk>/rename/"),
-            act("review", "<int:pk>/review/"),
+            view(require_POST(self.review_view), "review", "<int:pk>/review/"),
             act("publish", "<int:pk>/publish/"),
             act("schedule", "<int:pk>/schedule/"),
             act("unschedule", "<int:pk>/unschedule/"),
@@ -285,12 +286,24 @@ class ChangeAdmin(SimpleHistoryAdmin):
             *super().get_urls(),
         ]
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
+    def review_view(self, request, pk):
+        """The signed review; a refused signing shows the screen again with what was typed."""
+        return actions.run(
+            self,
+            request,
+            "review",
+            show_refused=lambda form: self.change_view(request, str(pk), review_data=request.POST),
+            pk=pk,
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None, review_data=None):
         change = get_object_or_404(Change, pk=unquote(object_id))
         if not self.has_view_permission(request, change):
             raise PermissionDenied
         revision = change.current_revision()
         user = request.user
+        may = {action: workflow.may_act(user, change, action) for action in workflow.Action.values}
+        signs = revision is not None and (may["approve"] or may["request_changes"])
         comments = list(
             change.comments.filter(parent__isnull=True)
             .select_related("author", "resolved_by", "revision")
@@ -330,15 +343,15 @@ class ChangeAdmin(SimpleHistoryAdmin):
             "claims": change.review_claims.select_related("reviewer"),
             "may_comment": workflow.may_comment(user),
             "may_claim": workflow.may_claim(user, change),
-            "reviews": list(revision.reviews.select_related("reviewer")) if revision else [],
+            "reviews": list(revision.reviews.select_related("reviewer", "signature"))
+            if revision
+            else [],
             "progress": workflow.policy_progress(revision) if revision else [],
             "records": [
                 _record_row(record) for record in change.records.order_by("model", "object_id")
             ],
-            "audit": change.audit_entries.select_related("actor").order_by("at", "pk"),
-            "may": {
-                action: workflow.may_act(user, change, action) for action in workflow.Action.values
-            },
+            "audit": change.audit_entries.select_related("actor", "signature").order_by("at", "pk"),
+            "may": may,
             "review_refusal": workflow.reviewer_refusal(user, change) if revision else None,
             # Say why someone who would expect to publish cannot (say, they approved it).
             "publish_refusal": workflow.publisher_refusal(user, change)
@@ -352,7 +365,18 @@ class ChangeAdmin(SimpleHistoryAdmin):
             "submit_form": SubmitForm(initial={"summary": revision.summary if revision else ""}),
             "comment_form": CommentForm(change=change, auto_id="new-comment-%s"),
             "withdraw_form": ReasonForm(auto_id="withdraw-%s"),
-            "review_form": ReviewForm(revision=revision, auto_id="review-%s") if revision else None,
+            "review_form": ReviewForm(
+                review_data,
+                revision=revision,
+                auto_id="review-%s",
+                ask_username=signs and not signing.session_has_signed(request, user),
+                ask_certification=signs and not signing.is_certified(user),
+            )
+            if revision
+            else None,
+            # What stops this reviewer signing at all (say, no printed name), said plainly.
+            "signer_refusal": signing.printed_name_refusal(user) if signs else None,
+            "meanings": ReviewForm.meanings,
             "publish_form": PublishForm(initial={"revision": revision.pk}, auto_id="publish-%s")
             if revision
             else None,
@@ -658,10 +682,10 @@ class PublicationAdmin(ReadOnlyAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin):
-    list_display = ["at", "action", "actor", "change", "page", "comment"]
+    list_display = ["at", "action", "actor", "change", "page", "comment", "signature"]
     list_filter = ["action"]
     search_fields = ["comment", "page__title", "actor__username"]
-    list_select_related = ["actor", "page", "change"]
+    list_select_related = ["actor", "page", "change", "signature"]
     date_hierarchy = "at"
 
 
@@ -681,13 +705,13 @@ class CurrentPublicationAdmin(ReadOnlyAdmin):
 class ReviewerProfileForm(forms.ModelForm):
     class Meta:
         model = ReviewerProfile
-        fields = ["user", "credential", "valid_until"]
+        fields = ["user", "credential", "valid_until", "printed_name"]
 
 
 @admin.register(ReviewerProfile)
 class ReviewerProfileAdmin(SimpleHistoryAdmin):
     form = ReviewerProfileForm
-    list_display = ["user", "credential", "valid_until", "is_current_now"]
+    list_display = ["user", "printed_name", "credential", "valid_until", "is_current_now"]
     list_filter = ["credential"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     autocomplete_fields = ["user"]
@@ -729,6 +753,7 @@ class ReviewerProfileAdmin(SimpleHistoryAdmin):
             credential=obj.credential,
             valid_until=obj.valid_until,
             editor=request.user,
+            printed_name=obj.printed_name,
         )
         obj.pk = profile.pk
 

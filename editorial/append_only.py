@@ -19,6 +19,9 @@ PROTECTED_TABLES = (
     "editorial_publicationversion",
     # Each publication's compliance number, assigned when it is written (0019).
     "editorial_compliancenumber",
+    # Reviewers' electronic signatures and their one-time certifications (0019).
+    "editorial_signature",
+    "editorial_signaturecertification",
 )
 
 _PG_FUNCTION = "editorial_refuse_change"

@@ -12,7 +12,8 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.html import format_html_join
 
-from .models import Change, Comment, Revision
+from .models import Change, Comment, Revision, Signature
+from .signing import CERTIFICATION_STATEMENT
 
 VERSION_KEY = r"\A(pub|rev):[0-9]+\Z"
 
@@ -186,7 +187,14 @@ class DecisionButtons(forms.RadioSelect):
 
 
 class ReviewForm(forms.Form):
-    """A reviewer's decision on exactly the revision shown, named by its content hash."""
+    """A reviewer's signed decision on exactly the revision shown, named by its content hash.
+
+    Signing takes the password, the user name too on the first signature of a session
+    (`ask_username`), and once, before a person's first signature, their confirmation of
+    the certification statement (`ask_certification`). Whether each was needed is the
+    signing rules' to decide (`editorial.signing`); the flags say what to show, and make
+    those fields required when shown. Nothing here stops pasting or a password manager.
+    """
 
     revision = forms.IntegerField(widget=forms.HiddenInput)
     content_hash = forms.CharField(widget=forms.HiddenInput)
@@ -203,13 +211,44 @@ class ReviewForm(forms.Form):
         required=False,
         label="I reviewed the whole page: count this as its medical review",
     )
+    username = forms.CharField(
+        label="Your user name",
+        required=False,
+        max_length=150,
+        help_text="Your first signature since you logged in takes your user name too.",
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+    password = forms.CharField(
+        label="Your password, to sign",
+        strip=False,
+        required=True,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    certify = forms.BooleanField(required=False, label=CERTIFICATION_STATEMENT)
 
-    def __init__(self, *args, revision: Revision | None = None, **kwargs) -> None:
+    # What each button signs, said before signing (21 CFR 11.50).
+    meanings = {
+        "approve": Signature.Meaning.APPROVED.label,
+        "full_review": Signature.Meaning.FULL_REVIEW.label,
+        "request_changes": Signature.Meaning.CHANGES_REQUESTED.label,
+    }
+
+    def __init__(
+        self,
+        *args,
+        revision: Revision | None = None,
+        ask_username: bool = False,
+        ask_certification: bool = False,
+        **kwargs,
+    ) -> None:
         if revision is not None:
             kwargs.setdefault(
                 "initial", {"revision": revision.pk, "content_hash": revision.content_hash}
             )
         super().__init__(*args, **kwargs)
+        self.ask_username, self.ask_certification = ask_username, ask_certification
+        self.fields["username"].required = ask_username
+        self.fields["certify"].required = ask_certification
         if revision is not None:
             self.fields["decision"].choices = [
                 ("approve", f"Approve revision {revision.number}"),

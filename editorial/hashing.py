@@ -1,4 +1,4 @@
-"""The tamper-evidence hashes: a publication's public columns, and the audit chain.
+"""The tamper-evidence hashes: a publication's public columns, the audit chain, signatures.
 
 These are a stored format. Existing rows were hashed with exactly these fields and this
 encoding (migration 0008 backfilled them with this module), so changing either makes
@@ -59,6 +59,27 @@ AUDIT_FIELDS = (
 )
 
 
+# A reviewer's electronic signature as it stood at signing (21 CFR 11.50, 11.70): who,
+# under which name and credential, in what sense, when and in which zone, on exactly
+# which content. The page ids of the revision are passed in beside these.
+SIGNATURE_FIELDS = (
+    "review_id",
+    "signer_id",
+    "printed_name",
+    "credential",
+    "credential_kind",
+    "credential_valid_until",
+    "meaning",
+    "signed_at",
+    "time_zone",
+    "revision_id",
+    "content_hash",
+    "method",
+    "passkey_credential_id",
+    "webauthn_assertion",
+)
+
+
 def _encode(value: Any) -> Any:
     if isinstance(value, datetime.datetime):
         if value.tzinfo is not None:
@@ -99,11 +120,18 @@ def publication_values(publication: Any) -> dict[str, Any]:
     return _values(publication, PUBLICATION_FIELDS)
 
 
-def audit_values(entry: Any, publication_integrity: str) -> dict[str, Any]:
-    """What an audit entry's hash is taken over: its `AUDIT_FIELDS` and the integrity
-    hash of the publication it names ("" for none)."""
+def audit_values(
+    entry: Any, publication_integrity: str, signature_integrity: str = ""
+) -> dict[str, Any]:
+    """What an audit entry's hash is taken over: its `AUDIT_FIELDS`, the integrity hash of
+    the publication it names ("" for none) and, only for an entry that names a signature,
+    that signature's id and hash, so every entry written before signatures hashes as it did.
+    """
     values = _values(entry, AUDIT_FIELDS)
     values["publication_integrity"] = publication_integrity
+    if getattr(entry, "signature_id", None) is not None:
+        values["signature_id"] = entry.signature_id
+        values["signature_integrity"] = signature_integrity
     return values
 
 
@@ -118,6 +146,14 @@ def publication_hash(publication: Any) -> str:
     return digest("publication", publication_values(publication))
 
 
-def audit_hash(entry: Any, publication_integrity: str) -> str:
-    """The hash of an audit entry, with the integrity hash of the publication it names."""
-    return digest("audit", audit_values(entry, publication_integrity))
+def audit_hash(entry: Any, publication_integrity: str, signature_integrity: str = "") -> str:
+    """The hash of an audit entry, with the integrity hash of the publication it names
+    and, for an entry that names a signature, that signature's id and hash."""
+    return digest("audit", audit_values(entry, publication_integrity, signature_integrity))
+
+
+def signature_hash(signature: Any, page_ids: list[int]) -> str:
+    """The hash of a signature's fields and the pages its revision alters (sorted)."""
+    values = _values(signature, SIGNATURE_FIELDS)
+    values["page_ids"] = sorted(page_ids)
+    return digest("signature", values)

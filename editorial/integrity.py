@@ -21,6 +21,8 @@ from .models import (
     PublicationDrug,
     PublicationRecord,
     PublicationSearch,
+    RevisionPage,
+    Signature,
 )
 
 # The entries that move a page's live pointer: its last one says what the public reads.
@@ -43,15 +45,22 @@ def _entry(entry: AuditEntry) -> str:
 
 def _entries(queryset) -> Iterator[AuditEntry]:
     return (
-        queryset.select_related("publication")
-        .only(*hashing.AUDIT_FIELDS, "hash", "publication__integrity_hash")
+        queryset.select_related("publication", "signature")
+        .only(
+            *hashing.AUDIT_FIELDS,
+            "hash",
+            "publication__integrity_hash",
+            "signature_id",
+            "signature__hash",
+        )
         .order_by("seq")
         .iterator(chunk_size=2000)
     )
 
 
 def _altered(entry: AuditEntry) -> Problem | None:
-    if hashing.audit_hash(entry, entry.publication_integrity()) != entry.hash:
+    expected = hashing.audit_hash(entry, entry.publication_integrity(), entry.signature_integrity())
+    if expected != entry.hash:
         return Problem(_entry(entry), "its content does not match its hash: it was altered")
     return None
 
@@ -296,6 +305,78 @@ def verify_compliance_numbers() -> list[Problem]:
     return problems
 
 
+# Which meanings each decision may carry.
+MEANINGS = {
+    "approve": {Signature.Meaning.APPROVED, Signature.Meaning.FULL_REVIEW},
+    "request_changes": {Signature.Meaning.CHANGES_REQUESTED},
+}
+
+
+def verify_signatures() -> list[Problem]:
+    """Each signature is bound to its record (21 CFR 11.70): its hash recomputes; what it
+    signed is its revision's content hash; its review is on that revision, by its signer,
+    with a decision its meaning states; and each publication made from a signed revision
+    shows that revision's own snapshot of its page (the content hash it was approved as).
+    """
+    problems = []
+    pages: dict[int, list[int]] = {}
+    signed_revisions = Signature.objects.values("revision_id")
+    for revision_id, page_id in (
+        RevisionPage.objects.filter(revision_id__in=signed_revisions)
+        .order_by()
+        .values_list("revision_id", "page_id")
+    ):
+        pages.setdefault(revision_id, []).append(page_id)
+    signatures = Signature.objects.select_related("review", "revision").order_by("pk")
+    signed = set()
+    for signature in signatures.iterator(chunk_size=500):
+        record = f"signature {signature.pk} ({signature.printed_name})"
+        signed.add(signature.revision_id)
+        review = signature.review
+        if hashing.signature_hash(signature, pages.get(signature.revision_id, [])) != (
+            signature.hash
+        ):
+            problems.append(Problem(record, "its content does not match its hash: it was altered"))
+        if signature.content_hash != signature.revision.content_hash:
+            problems.append(
+                Problem(
+                    record, f"what it signed is not the content of revision {signature.revision_id}"
+                )
+            )
+        if review.revision_id != signature.revision_id or review.reviewer_id != signature.signer_id:
+            problems.append(
+                Problem(
+                    record,
+                    f"its review {review.pk} is on another revision or by another person: "
+                    "the signature was moved",
+                )
+            )
+        if signature.meaning not in MEANINGS.get(review.decision, set()):
+            problems.append(
+                Problem(
+                    record, f"its meaning does not state its review's decision ({review.decision})"
+                )
+            )
+    snapshots = dict(
+        ((revision_id, page_id), content_hash)
+        for revision_id, page_id, content_hash in RevisionPage.objects.filter(
+            revision_id__in=signed
+        ).values_list("revision_id", "page_id", "content_hash")
+    )
+    publications = Publication.objects.filter(revision_id__in=signed).order_by("pk")
+    for pk, slug, revision_id, page_id, content_hash in publications.values_list(
+        "pk", "slug", "revision_id", "page_id", "content_hash"
+    ):
+        if snapshots.get((revision_id, page_id)) != content_hash:
+            problems.append(
+                Problem(
+                    f"publication {pk} ({slug})",
+                    f"its content is not what revision {revision_id}'s signatures signed",
+                )
+            )
+    return problems
+
+
 def verify_live_pointers() -> list[Problem]:
     """What each page's live pointer shows is what its last publish or unpublish entry says."""
     problems = []
@@ -340,4 +421,5 @@ def verify_all() -> list[Problem]:
         + verify_versions()
         + verify_compliance_numbers()
         + verify_live_pointers()
+        + verify_signatures()
     )

@@ -8,6 +8,7 @@ and audit entries are append-only.
 """
 
 import datetime
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
@@ -129,6 +130,12 @@ class ReviewerProfile(models.Model):
     credential = models.CharField(max_length=10, choices=Credential.choices, blank=True)
     valid_until = models.DateField(
         null=True, blank=True, help_text="The last day the credential is current; empty if open."
+    )
+    printed_name = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The reviewer's name as their signatures show it, e.g. “Paula Physician”, "
+        "as the organisation verified it. Nobody signs without one.",
     )
     history = HistoricalRecords()
 
@@ -456,6 +463,96 @@ class Review(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()} by {self.reviewer} ({self.credential})"
+
+
+class Signature(AppendOnlyModel):
+    """A reviewer's electronic signature on their review, as it stood at signing.
+
+    21 CFR Part 11 in spirit: the printed name, the credential and its valid-until date,
+    the meaning, the date and time with its zone (11.50), the content hash of exactly
+    what was signed, and a hash over all of it that the review's audit entry covers, so
+    the signature cannot be moved to another record (11.70). One per review.
+    """
+
+    class Meaning(models.TextChoices):
+        APPROVED = "approved", "Approved as medically accurate"
+        FULL_REVIEW = (
+            "full_review",
+            "Reviewed the whole page and approved it as medically accurate",
+        )
+        CHANGES_REQUESTED = "changes_requested", "Requested changes"
+
+    class Method(models.TextChoices):
+        PASSWORD = "password", "password"
+        PASSKEY = "passkey", "passkey"
+
+    review = models.OneToOneField(Review, on_delete=models.PROTECT, related_name="signature")
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    printed_name = models.CharField(max_length=200)
+    credential = models.CharField(max_length=10)
+    credential_kind = models.CharField(max_length=20, choices=CredentialKind.choices)
+    credential_valid_until = models.DateField(null=True, blank=True)
+    meaning = models.CharField(max_length=30, choices=Meaning.choices)
+    signed_at = models.DateTimeField()
+    time_zone = models.CharField(max_length=64, help_text="The zone the time is stated in.")
+    revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="signatures")
+    content_hash = models.CharField(max_length=64, help_text="What was signed: the revision's.")
+    method = models.CharField(max_length=20, choices=Method.choices)
+    passkey_credential_id = models.CharField(max_length=1000, blank=True)  # base64url
+    webauthn_assertion = models.JSONField(default=dict, blank=True)  # base64url parts
+    hash = models.CharField(max_length=64, editable=False)
+
+    class Meta:
+        ordering = ["signed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.printed_name}, {self.credential}: {self.get_meaning_display()}"
+
+    def save(self, *args, **kwargs) -> None:
+        """On insert, hash every field and the pages of the revision signed."""
+        if self._state.adding:
+            self.hash = self.expected_hash()
+        super().save(*args, **kwargs)
+
+    def expected_hash(self) -> str:
+        """The hash this signature's fields and its revision's pages give now."""
+        page_ids = list(
+            RevisionPage.objects.filter(revision_id=self.revision_id).values_list(
+                "page_id", flat=True
+            )
+        )
+        return hashing.signature_hash(self, page_ids)
+
+    @property
+    def signed_at_local(self) -> datetime.datetime:
+        """The time of signing in the zone the signature states."""
+        return timezone.localtime(self.signed_at, ZoneInfo(self.time_zone))
+
+    @property
+    def signed_at_text(self) -> str:
+        """The date and time of signing with the zone it is stated in."""
+        return f"{self.signed_at_local:%B %-d, %Y, %H:%M:%S} ({self.time_zone})"
+
+    @property
+    def short_hash(self) -> str:
+        return self.content_hash[:12]
+
+
+class SignatureCertification(AppendOnlyModel):
+    """A reviewer's one-time confirmation that their electronic signature binds them.
+
+    In support of 21 CFR 11.100(c): the statement as it was shown to them, and when they
+    confirmed it. Recorded once per person, before their first signature.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="signature_certification"
+    )
+    statement = models.TextField()
+    confirmed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.user} certified their electronic signature"
 
 
 # --- What the public reads ---------------------------------------------------------------
@@ -908,6 +1005,8 @@ class AuditEntry(AppendOnlyModel):
         IDENTITY = "identity", "Changed the site's identity"
         PASSKEY_ADDED = "passkey_added", "Added a passkey"
         PASSKEY_REMOVED = "passkey_removed", "Removed a passkey"
+        SIGNING_FAILED = "signing_failed", "Failed signing attempt"
+        SIGNATURE_CERTIFIED = "signature_certified", "Certified their electronic signature"
 
     action = models.CharField(max_length=30, choices=Action.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -925,6 +1024,10 @@ class AuditEntry(AppendOnlyModel):
         Publication, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     comment = models.TextField(blank=True)
+    # The signature an approval or a request for changes carries; its hash is chained.
+    signature = models.ForeignKey(
+        Signature, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_entries"
+    )
     seq = models.PositiveBigIntegerField(unique=True, editable=False)
     prev_hash = models.CharField(max_length=64, blank=True, editable=False)
     page_prev_hash = models.CharField(max_length=64, blank=True, editable=False)
@@ -959,7 +1062,9 @@ class AuditEntry(AppendOnlyModel):
                     .values_list("hash", flat=True)
                     .first()
                 ) or ""
-            self.hash = hashing.audit_hash(self, self.publication_integrity())
+            self.hash = hashing.audit_hash(
+                self, self.publication_integrity(), self.signature_integrity()
+            )
             super().save(*args, **kwargs)
             head.seq, head.hash = self.seq, self.hash
             head.save(update_fields=["seq", "hash"])
@@ -967,6 +1072,10 @@ class AuditEntry(AppendOnlyModel):
     def publication_integrity(self) -> str:
         """The integrity hash of the publication the entry names, which its hash covers."""
         return self.publication.integrity_hash if self.publication_id else ""
+
+    def signature_integrity(self) -> str:
+        """The hash of the signature the entry names, which its hash covers."""
+        return self.signature.hash if self.signature_id else ""
 
     @classmethod
     def append_all(cls, entries: list["AuditEntry"]) -> list["AuditEntry"]:
@@ -994,7 +1103,9 @@ class AuditEntry(AppendOnlyModel):
                 seq += 1
                 entry.seq, entry.prev_hash = seq, previous
                 entry.page_prev_hash = page_heads.get(entry.page_id, "") if entry.page_id else ""
-                entry.hash = hashing.audit_hash(entry, entry.publication_integrity())
+                entry.hash = hashing.audit_hash(
+                    entry, entry.publication_integrity(), entry.signature_integrity()
+                )
                 previous = entry.hash
                 if entry.page_id is not None:
                     page_heads[entry.page_id] = entry.hash

@@ -8,7 +8,7 @@ from django.utils.safestring import SafeString
 
 from drugs.models import Page
 
-from .models import AuditEntry, Publication, Review, RevisionPage
+from .models import AuditEntry, Publication, Review, RevisionPage, Signature
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,7 @@ class Event:
     kind: str
     text: str
     url: str = ""
+    detail: str = ""  # a long value the text shortens (a signature's full content hash)
 
 
 @dataclass(frozen=True)
@@ -48,16 +49,19 @@ def page_events(page: Page) -> list[Event]:
             )
         )
     reviews = Review.objects.filter(revision__pages__page=page).select_related(
-        "reviewer", "revision"
+        "reviewer", "revision", "signature"
     )
     for review in reviews:
+        signature = getattr(review, "signature", None)
         events.append(
             Event(
                 review.created_at,
                 "review",
                 f"{review.get_decision_display()} by {review.reviewer} ({review.credential}), "
                 f"revision {review.revision.number} of change {review.revision.change_id}"
-                + (" as a full medical review" if review.is_full_review else ""),
+                + (" as a full medical review" if review.is_full_review else "")
+                + f". {signature_text(signature)}",
+                detail=signature.content_hash if signature else "",
             )
         )
     for publication in Publication.objects.filter(page=page).select_related(
@@ -82,6 +86,22 @@ def page_events(page: Page) -> list[Event]:
             Event(entry.at, "unpublish", f"Unpublished by {entry.actor}. {entry.comment}".strip())
         )
     return sorted(events, key=lambda event: event.at, reverse=True)
+
+
+def signature_text(signature: Signature | None) -> str:
+    """A signature in a sentence: name, credential, meaning, time and zone, content signed."""
+    if signature is None:
+        return "Not signed (approved before electronic signatures)."
+    until = (
+        f"current until {signature.credential_valid_until:%B %-d, %Y}"
+        if signature.credential_valid_until
+        else "no end date"
+    )
+    return (
+        f"Signed by {signature.printed_name}, {signature.credential} ({until}): "
+        f"{signature.get_meaning_display()}, {signature.signed_at_text}, by "
+        f"{signature.get_method_display()}; content signed {signature.short_hash}…"
+    )
 
 
 def page_versions(page: Page) -> list[Version]:

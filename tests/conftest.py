@@ -48,7 +48,9 @@ def writer(db):
 
 def _reviewer(username: str, role: str, credential: str, **extra):
     user = _member(username, role, **extra)
-    ReviewerProfile.objects.create(user=user, credential=credential)
+    ReviewerProfile.objects.create(
+        user=user, credential=credential, printed_name=user.get_full_name()
+    )
     return user
 
 

@@ -76,8 +76,8 @@ def test_demo_credentials_are_granted_by_the_credential_administrator_and_audite
     call_command("create_demo_users")  # a second run changes nothing
     entries = AuditEntry.objects.filter(action=AuditEntry.Action.CREDENTIAL)
     assert sorted(entry.comment for entry in entries) == [
-        "Nina Nurse (nurse): none → OCN",
-        "Paula Physician (physician): none → MD",
+        "Nina Nurse (nurse): none → OCN; printed name “Nina Nurse”",
+        "Paula Physician (physician): none → MD; printed name “Paula Physician”",
     ]
     assert {entry.actor.username for entry in entries} == {"credentials"}
 

@@ -49,16 +49,23 @@ def credential_set(
     credential: str,
     valid_until: datetime.date | None,
     editor: AbstractBaseUser,
+    printed_name: str | None = None,
 ) -> ReviewerProfile:
-    """Set a reviewer's credential, audited; see `credential_refusal` for who may."""
+    """Set a reviewer's credential, audited; see `credential_refusal` for who may.
+
+    `printed_name` is the name their signatures show, as the organisation verified
+    their identity (21 CFR 11.100(b)); None keeps the one on record.
+    """
     refusal = credential_refusal(editor=editor, user=user)
     if refusal:
         raise PermissionDenied(refusal)
     if credential and credential not in ReviewerProfile.Credential.values:
         raise InvalidTransition(f"Unknown credential “{credential}”.")
     profile = ReviewerProfile.objects.filter(user=user).first() or ReviewerProfile(user=user)
-    before = profile.credential or "none"
+    before, before_name = profile.credential or "none", profile.printed_name
     profile.credential, profile.valid_until = credential, valid_until
+    if printed_name is not None:
+        profile.printed_name = " ".join(printed_name.split())
     save_with_history(profile, user=editor, reason="Credential set")
     name, login = display_name(user), user.get_username()
     _audit(
@@ -66,6 +73,11 @@ def credential_set(
         editor,
         comment=(f"{name} ({login})" if name != login else name)
         + f": {before} → {credential or 'none'}"
-        + (f", current until {valid_until:%Y-%m-%d}" if valid_until else ""),
+        + (f", current until {valid_until:%Y-%m-%d}" if valid_until else "")
+        + (
+            f"; printed name “{profile.printed_name}”"
+            if profile.printed_name != before_name
+            else ""
+        ),
     )
     return profile

@@ -9,6 +9,7 @@ approvals count, from credentials current now. Depends on `transitions` and `edi
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -29,10 +30,13 @@ from ..models import (
     PageDiffOpened,
     Review,
     ReviewClaim,
+    ReviewerProfile,
     ReviewPolicy,
     Revision,
     RevisionPage,
+    Signature,
 )
+from ..signing import Signing, SigningRefused, signing_refusal
 from ..snapshots import (
     ContentSource,
     RecordStore,
@@ -161,13 +165,20 @@ def page_sign_off_start(*, page: Page, user: AbstractBaseUser, note: str = "") -
 
 
 def _check_reviewable(
-    revision: Revision, reviewer: AbstractBaseUser, shown_hash: str, action: str
+    revision: Revision,
+    reviewer: AbstractBaseUser,
+    shown_hash: str,
+    action: str,
+    signing: Signing | None,
 ) -> Change:
     change = Change.objects.select_for_update().get(pk=revision.change_id)
     next_state(change, action)
     refusal = reviewer_refusal(reviewer, change)
     if refusal:
         raise PermissionDenied(refusal)
+    refusal = signing_refusal(signing, reviewer)
+    if refusal:
+        raise SigningRefused(refusal)
     current = change.current_revision()
     if current is None or current.pk != revision.pk or shown_hash != revision.content_hash:
         raise InvalidTransition(
@@ -179,10 +190,16 @@ def _check_reviewable(
 
 
 def _review(
-    revision: Revision, reviewer: AbstractBaseUser, decision: str, comment: str, full: bool
-) -> Review:
-    profile = reviewer.reviewer_profile
-    return Review.objects.create(
+    revision: Revision,
+    reviewer: AbstractBaseUser,
+    decision: str,
+    comment: str,
+    full: bool,
+    signing: Signing,
+) -> tuple[Review, Signature]:
+    """The review and its signature, both as the reviewer's credential stands now."""
+    profile = ReviewerProfile.objects.get(user_id=reviewer.pk)
+    review = Review.objects.create(
         revision=revision,
         reviewer=reviewer,
         decision=decision,
@@ -191,6 +208,27 @@ def _review(
         credential=profile.credential,
         credential_kind=profile.kind,
     )
+    if decision == Review.Decision.REQUEST_CHANGES:
+        meaning = Signature.Meaning.CHANGES_REQUESTED
+    else:
+        meaning = Signature.Meaning.FULL_REVIEW if full else Signature.Meaning.APPROVED
+    signature = Signature.objects.create(
+        review=review,
+        signer=reviewer,
+        printed_name=profile.printed_name.strip(),
+        credential=profile.credential,
+        credential_kind=profile.kind,
+        credential_valid_until=profile.valid_until,
+        meaning=meaning,
+        signed_at=signing.at,
+        time_zone=settings.TIME_ZONE,
+        revision=revision,
+        content_hash=revision.content_hash,
+        method=signing.method,
+        passkey_credential_id=signing.passkey_credential_id,
+        webauthn_assertion=dict(signing.webauthn_assertion),
+    )
+    return review, signature
 
 
 @transaction.atomic
@@ -199,6 +237,7 @@ def revision_approve(
     revision: Revision,
     reviewer: AbstractBaseUser,
     content_hash: str,
+    signing: Signing | None,
     comment: str = "",
     full_review: bool = False,
 ) -> Review:
@@ -206,8 +245,13 @@ def revision_approve(
 
     `full_review` attests the reviewer reviewed the whole page; it is only possible on
     a revision that alters one page, and a periodic sign-off is always one.
+
+    An approval is a signature: `signing` must be the reviewer's own re-authentication
+    (`editorial.signing`), the reviewer must have a printed name and have certified
+    their signature; the `Signature` is written with the review, and the audit entry
+    names it.
     """
-    change = _check_reviewable(revision, reviewer, content_hash, Action.APPROVE)
+    change = _check_reviewable(revision, reviewer, content_hash, Action.APPROVE, signing)
     if change.kind == Change.Kind.SIGN_OFF:
         full_review = True
     if full_review and revision.pages.count() != 1:
@@ -223,9 +267,18 @@ def revision_approve(
             "These pages read differently from the passages the others share; open the diff "
             f"of each before approving: {names}{more}."
         )
-    review = _review(revision, reviewer, Review.Decision.APPROVE, comment, full_review)
+    review, signature = _review(
+        revision, reviewer, Review.Decision.APPROVE, comment, full_review, signing
+    )
     change.review_claims.filter(reviewer=reviewer).delete()
-    _audit(AuditEntry.Action.APPROVE, reviewer, change=change, revision=revision, comment=comment)
+    _audit(
+        AuditEntry.Action.APPROVE,
+        reviewer,
+        change=change,
+        revision=revision,
+        comment=comment,
+        signature=signature,
+    )
     notifications.notify_reviewed(review=review)
     if change.state == State.IN_REVIEW and not policy_shortfall(revision):
         change.state = State.APPROVED
@@ -261,13 +314,23 @@ def pages_to_open(revision: Revision, reviewer: AbstractBaseUser) -> list[str]:
 
 @transaction.atomic
 def revision_request_changes(
-    *, revision: Revision, reviewer: AbstractBaseUser, content_hash: str, comment: str
+    *,
+    revision: Revision,
+    reviewer: AbstractBaseUser,
+    content_hash: str,
+    comment: str,
+    signing: Signing | None,
 ) -> Review:
-    """Send the revision back to its author with what to change."""
-    change = _check_reviewable(revision, reviewer, content_hash, Action.REQUEST_CHANGES)
+    """Send the revision back to its author with what to change.
+
+    Signed as an approval is (`revision_approve`), with the meaning "Requested changes".
+    """
+    change = _check_reviewable(revision, reviewer, content_hash, Action.REQUEST_CHANGES, signing)
     if not comment.strip():
         raise InvalidTransition("Say what needs to change.")
-    review = _review(revision, reviewer, Review.Decision.REQUEST_CHANGES, comment, False)
+    review, signature = _review(
+        revision, reviewer, Review.Decision.REQUEST_CHANGES, comment, False, signing
+    )
     change.review_claims.filter(reviewer=reviewer).delete()
     change.state = next_state(change, Action.REQUEST_CHANGES)
     change.scheduled_at = None
@@ -278,6 +341,7 @@ def revision_request_changes(
         change=change,
         revision=revision,
         comment=comment,
+        signature=signature,
     )
     notifications.notify_reviewed(review=review)
     return review

@@ -59,6 +59,15 @@ def log_in(page, live_server, user) -> None:
         page.click("input[type=submit]")
 
 
+def sign(page, reviewer) -> None:
+    """Fill in the signature: the statement on first use, the user name first in a session."""
+    if page.locator("#review-certify").count():
+        page.check("#review-certify")
+    if page.locator("#review-username").count():
+        page.fill("#review-username", reviewer.username)
+    page.fill("#review-password", f"{reviewer.username}-password")
+
+
 def guide_images() -> set[str]:
     return set(re.findall(r"\]\(editors-guide/([a-z0-9-]+\.png)\)", GUIDE.read_text()))
 
@@ -120,6 +129,7 @@ def test_the_guides_screenshots_follow_one_change_from_writer_to_public(
     page.goto(live_server.url + change.get_absolute_url())
     shoot("review.png", at="#decision-heading")
     page.fill("#review-comment", "Please keep “standard chemotherapy (chemo)”: readers know it.")
+    sign(page, physician)
     with page.expect_navigation():
         page.click("button:has-text('Request changes')")
     change.refresh_from_db()
@@ -148,6 +158,7 @@ def test_the_guides_screenshots_follow_one_change_from_writer_to_public(
     for reviewer in (physician, nurse):
         log_in(page, live_server, reviewer)
         page.goto(live_server.url + change.get_absolute_url())
+        sign(page, reviewer)
         with page.expect_navigation():
             page.click("button:has-text('Approve revision 2')")
     change.refresh_from_db()

@@ -25,7 +25,9 @@ def _person(username: str, role: str, credential: str = "", **names):
     )
     user.groups.add(roles.role_groups()[role])
     if credential:
-        ReviewerProfile.objects.create(user=user, credential=credential)
+        ReviewerProfile.objects.create(
+            user=user, credential=credential, printed_name=user.get_full_name()
+        )
     return user
 
 

@@ -13,7 +13,11 @@ def everolimus(seed_page) -> Drug:
 @pytest.fixture
 def other_writer(db):
     user = get_user_model().objects.create_user(
-        username="other-writer", first_name="Otto", last_name="Other", is_staff=True
+        username="other-writer",
+        password="other-writer-password",
+        first_name="Otto",
+        last_name="Other",
+        is_staff=True,
     )
     user.groups.add(roles.role_groups()[roles.WRITER])
     return user

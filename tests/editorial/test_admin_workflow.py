@@ -7,6 +7,7 @@ from django.utils import formats, timezone
 from drugs.models import SideEffectTerm
 from editorial.models import Change
 from tests.admin_forms import change_form_data
+from tests.workflow import signed
 
 pytestmark = pytest.mark.django_db
 
@@ -55,12 +56,13 @@ def test_demo_users_take_the_seed_page_from_edit_to_publication_in_the_admin(
         assert b"Approve revision 1" in page.content
         client.post(
             reverse("admin:editorial_change_review", args=[change.pk]),
-            {
-                "revision": revision.pk,
-                "content_hash": revision.content_hash,
-                "decision": "approve",
-                "comment": "Matches the label.",
-            },
+            signed(
+                reviewer,
+                revision=revision.pk,
+                content_hash=revision.content_hash,
+                decision="approve",
+                comment="Matches the label.",
+            ),
         )
     assert client.get(seed_url).content.decode() == public_before
     change.refresh_from_db()
@@ -108,7 +110,7 @@ def test_a_refused_action_comes_back_as_a_message(client, writer, physician, eve
     client.force_login(physician)
     response = client.post(
         reverse("admin:editorial_change_review", args=[change.pk]),
-        {"revision": revision.pk, "content_hash": "0" * 64, "decision": "approve"},
+        signed(physician, revision=revision.pk, content_hash="0" * 64, decision="approve"),
         follow=True,
     )
     assert "moved on since you opened it" in response.content.decode()

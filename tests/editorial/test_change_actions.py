@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from editorial import workflow
 from editorial.models import Change, CurrentPublication, Publication
-from tests.workflow import approve, edit, submit
+from tests.workflow import approve, edit, request_changes, submit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("default_review_policy")]
 
@@ -40,12 +40,7 @@ def in_state(state: str, draft, writer, physician, nurse, managing_editor) -> Ch
         return workflow.change_withdraw(change=draft, user=writer)
     revision = submit(draft, writer)
     if state == Change.State.CHANGES_REQUESTED:
-        workflow.revision_request_changes(
-            revision=revision,
-            reviewer=physician,
-            content_hash=revision.content_hash,
-            comment="Say whether to take it with food.",
-        )
+        request_changes(revision, physician, "Say whether to take it with food.")
     if state in (Change.State.APPROVED, Change.State.SCHEDULED, Change.State.PUBLISHED):
         approve(revision, physician, nurse)
     if state == Change.State.SCHEDULED:

@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from editorial.models import AuditEntry, Change, Comment, CurrentPublication
-from tests.workflow import edit, submit
+from tests.workflow import edit, signed, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -174,12 +174,13 @@ def test_a_review_with_a_nul_byte_in_its_comment_is_refused_with_the_reason(
     client.force_login(physician)
     response = client.post(
         reverse("admin:editorial_change_review", args=[draft.pk]),
-        {
-            "revision": revision.pk,
-            "content_hash": revision.content_hash,
-            "decision": "approve",
-            "comment": NUL,
-        },
+        signed(
+            physician,
+            revision=revision.pk,
+            content_hash=revision.content_hash,
+            decision="approve",
+            comment=NUL,
+        ),
         follow=True,
     )
     assert "Null characters are not allowed" in messages_of(response)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from editorial import roles, workflow
 from editorial.models import Review, ReviewerProfile
 from editorial.notifications import notify_approved, notify_reviewed, notify_submitted
-from tests.workflow import approve, edit, submit
+from tests.workflow import approve, edit, request_changes, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -117,12 +117,7 @@ def test_the_author_hears_each_decision_with_the_policys_progress(
     with django_capture_on_commit_callbacks(execute=True):
         notify_reviewed(review=approval)
 
-    workflow.revision_request_changes(
-        revision=revision,
-        reviewer=nurse,
-        content_hash=revision.content_hash,
-        comment="Say whether it is taken with food.",
-    )
+    request_changes(revision, nurse, "Say whether it is taken with food.")
     request = Review.objects.get(revision=revision, reviewer=nurse)
     with django_capture_on_commit_callbacks(execute=True):
         notify_reviewed(review=request)
@@ -196,7 +191,11 @@ def test_only_those_who_may_publish_it_hear_a_change_is_ready(
     with_email(credential_admin, "cora@example.org")
     credential_admin.groups.add(roles.role_groups()[roles.MANAGING_EDITOR])
     workflow.credential_set(
-        user=managing_editor, credential="OCN", valid_until=None, editor=credential_admin
+        user=managing_editor,
+        credential="OCN",
+        valid_until=None,
+        editor=credential_admin,
+        printed_name="Mara Editor",
     )
     approve(revision, physician, managing_editor)
 

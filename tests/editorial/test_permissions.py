@@ -32,7 +32,7 @@ from editorial.models import (
     Revision,
 )
 from tests.admin_forms import change_form_data
-from tests.workflow import approve, edit, submit
+from tests.workflow import approve, edit, signed, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -177,23 +177,26 @@ def try_submit(client: Client, actor, scene: Scene) -> Outcome:
     )
 
 
-def _review(client: Client, scene: Scene, decision: str) -> tuple[HttpResponse, Change, Revision]:
+def _review(
+    client: Client, actor, scene: Scene, decision: str
+) -> tuple[HttpResponse, Change, Revision]:
     change, revision = submitted_by(scene.author)
+    data = {
+        "revision": revision.pk,
+        "content_hash": revision.content_hash,
+        "decision": decision,
+        "comment": "Say whether to take it with food.",
+    }
     response = client.post(
         reverse("admin:editorial_change_review", args=[change.pk]),
-        {
-            "revision": revision.pk,
-            "content_hash": revision.content_hash,
-            "decision": decision,
-            "comment": "Say whether to take it with food.",
-        },
+        signed(actor, **data) if actor is not None else data,
     )
     change.refresh_from_db()
     return response, change, revision
 
 
 def try_approve(client: Client, actor, scene: Scene) -> Outcome:
-    response, change, revision = _review(client, scene, "approve")
+    response, change, revision = _review(client, actor, scene, "approve")
     return Outcome(
         response,
         happened=revision.reviews.filter(reviewer=actor, decision=Review.Decision.APPROVE).exists(),
@@ -202,7 +205,7 @@ def try_approve(client: Client, actor, scene: Scene) -> Outcome:
 
 
 def try_request_changes(client: Client, actor, scene: Scene) -> Outcome:
-    response, change, revision = _review(client, scene, "request_changes")
+    response, change, revision = _review(client, actor, scene, "request_changes")
     return Outcome(
         response,
         happened=change.state == State.CHANGES_REQUESTED
@@ -379,7 +382,12 @@ def test_a_reviewer_may_not_approve_a_change_they_edited(client, scene):
     client.force_login(physician)
     response = client.post(
         reverse("admin:editorial_change_review", args=[change.pk]),
-        {"revision": revision.pk, "content_hash": revision.content_hash, "decision": "approve"},
+        signed(
+            physician,
+            revision=revision.pk,
+            content_hash=revision.content_hash,
+            decision="approve",
+        ),
     )
     change.refresh_from_db()
     assert not revision.reviews.exists()
@@ -421,7 +429,12 @@ def test_a_review_without_a_csrf_token_is_refused_and_records_nothing(scene):
     browser.force_login(scene.users["physician"])
     response = browser.post(
         reverse("admin:editorial_change_review", args=[change.pk]),
-        {"revision": revision.pk, "content_hash": revision.content_hash, "decision": "approve"},
+        signed(
+            scene.users["physician"],
+            revision=revision.pk,
+            content_hash=revision.content_hash,
+            decision="approve",
+        ),
     )
     assert response.status_code == 403
     change.refresh_from_db()
@@ -523,7 +536,11 @@ def test_a_superuser_administers_accounts_and_groups(client, scene):
 def test_a_managing_editor_who_approved_is_told_why_they_cannot_publish(client, scene):
     editor = scene.users["managing_editor"]
     workflow.credential_set(
-        user=editor, credential="OCN", valid_until=None, editor=scene.users["credential_admin"]
+        user=editor,
+        credential="OCN",
+        valid_until=None,
+        editor=scene.users["credential_admin"],
+        printed_name="Mara Editor",
     )
     change, revision = submitted_by(scene.author)
     approve(revision, scene.users["physician"], editor)
@@ -543,7 +560,11 @@ def test_a_managing_editor_who_approved_is_told_why_they_cannot_publish(client, 
 def test_a_managing_editor_who_approved_sees_why_there_is_no_publish_button(client, scene):
     editor = scene.users["managing_editor"]
     workflow.credential_set(
-        user=editor, credential="OCN", valid_until=None, editor=scene.users["credential_admin"]
+        user=editor,
+        credential="OCN",
+        valid_until=None,
+        editor=scene.users["credential_admin"],
+        printed_name="Mara Editor",
     )
     change, revision = submitted_by(scene.author)
     approve(revision, scene.users["physician"], editor)

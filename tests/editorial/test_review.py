@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from editorial import workflow
 from editorial.models import AuditEntry, Change, PolicyRequirement, ReviewerProfile, ReviewPolicy
-from tests.workflow import approve, edit, submit
+from tests.workflow import approve, edit, request_changes, sign, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +83,9 @@ def test_a_reviewer_whose_edit_was_taken_over_cannot_approve_it(
 
 def test_approval_of_a_stale_hash_is_refused(revision, physician):
     with pytest.raises(workflow.InvalidTransition, match="moved on"):
-        workflow.revision_approve(revision=revision, reviewer=physician, content_hash="0" * 64)
+        workflow.revision_approve(
+            revision=revision, reviewer=physician, content_hash="0" * 64, signing=sign(physician)
+        )
     assert not revision.reviews.exists()
 
 
@@ -126,15 +128,8 @@ def test_an_approval_records_the_credential_as_it_was(revision, physician, crede
 
 def test_requesting_changes_needs_a_comment_and_returns_the_change(revision, nurse):
     with pytest.raises(workflow.InvalidTransition, match="Say what needs to change"):
-        workflow.revision_request_changes(
-            revision=revision, reviewer=nurse, content_hash=revision.content_hash, comment=""
-        )
-    workflow.revision_request_changes(
-        revision=revision,
-        reviewer=nurse,
-        content_hash=revision.content_hash,
-        comment="Say 'tablet' as on the label.",
-    )
+        request_changes(revision, nurse, "")
+    request_changes(revision, nurse, "Say 'tablet' as on the label.")
     assert state_of(revision) == Change.State.CHANGES_REQUESTED
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from drugs.models import Drug
 from editorial import workflow
 from tests.wide import publish_pages_showing
-from tests.workflow import edit, submit
+from tests.workflow import edit, sign, signed, submit
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("default_review_policy")]
 
@@ -160,11 +160,9 @@ def test_approving_before_opening_a_page_that_reads_differently_is_refused(
     change, odd_page, revision = odd_change
     client.force_login(physician)
     review = reverse("admin:editorial_change_review", args=[change.pk])
-    decision = {
-        "revision": revision.pk,
-        "content_hash": revision.content_hash,
-        "decision": "approve",
-    }
+    decision = signed(
+        physician, revision=revision.pk, content_hash=revision.content_hash, decision="approve"
+    )
     answer = client.post(review, decision, follow=True)
     assert f"open the diff of each before approving: “{odd_page.title}”." in answer.content.decode()
     assert not revision.reviews.exists()
@@ -181,7 +179,10 @@ def test_approving_before_opening_a_page_that_reads_differently_is_refused(
 
     with pytest.raises(workflow.InvalidTransition, match=odd_page.title):
         workflow.revision_approve(
-            revision=revision, reviewer=nurse, content_hash=revision.content_hash
+            revision=revision,
+            reviewer=nurse,
+            content_hash=revision.content_hash,
+            signing=sign(nurse),
         )
 
 

@@ -33,7 +33,11 @@ def approved(revision, physician, nurse):
 
 def grant(user, credential, credential_admin):
     return workflow.credential_set(
-        user=user, credential=credential, valid_until=None, editor=credential_admin
+        user=user,
+        credential=credential,
+        valid_until=None,
+        editor=credential_admin,
+        printed_name=user.get_full_name(),
     )
 
 
@@ -64,7 +68,7 @@ def test_a_credential_administrator_grants_a_credential_and_it_is_audited(
     assert other_writer.reviewer_profile.credential == "MD"
     entry = AuditEntry.objects.get(action=AuditEntry.Action.CREDENTIAL)
     assert entry.actor == credential_admin
-    assert entry.comment == "Otto Other (other-writer): none → MD"
+    assert entry.comment == "Otto Other (other-writer): none → MD; printed name “Otto Other”"
 
 
 def test_a_superuser_cannot_set_a_credential(other_writer, administrator):

@@ -41,7 +41,7 @@ class Command(BaseCommand):
         groups = roles.role_groups()
         User = get_user_model()
         self.stdout.write("Demo logins (http://127.0.0.1:8000/admin/):")
-        credentials = {}
+        credentials, names = {}, {}
         for username, full_name, role, credential, password in DEMO_USERS:
             first, _, last = full_name.partition(" ")
             user, _ = User.objects.get_or_create(username=username)
@@ -52,14 +52,23 @@ class Command(BaseCommand):
             user.save()
             user.groups.set([groups[role]])
             if credential:
-                credentials[user] = credential
+                credentials[user], names[user] = credential, full_name
             label = f"{role} ({credential})" if credential else role
             self.stdout.write(f"  {label:<32} {username:<10} password: {password}")
         self.stdout.write("  The public site needs no login: http://127.0.0.1:8000/")
         granter = User.objects.get(username=GRANTED_BY)
         for user, credential in credentials.items():
             profile = ReviewerProfile.objects.filter(user=user).first()
-            if profile is None or profile.credential != credential or profile.valid_until:
+            if (
+                profile is None
+                or profile.credential != credential
+                or profile.valid_until
+                or profile.printed_name != names[user]
+            ):
                 workflow.credential_set(
-                    user=user, credential=credential, valid_until=None, editor=granter
+                    user=user,
+                    credential=credential,
+                    valid_until=None,
+                    editor=granter,
+                    printed_name=names[user],
                 )

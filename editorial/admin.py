@@ -920,8 +920,8 @@ class PasskeyAdmin(admin.ModelAdmin):
             options = passkeys.signing_options(
                 request, request.user, form.cleaned_data["content_hash"]
             )
+        except passkeys.PasskeyRefused as error:  # before PermissionDenied, which it is
+            return JsonResponse({"error": actions.refusal_message(error)}, status=400)
         except PermissionDenied as error:
             return JsonResponse({"error": actions.refusal_message(error)}, status=403)
-        except passkeys.PasskeyRefused as error:
-            return JsonResponse({"error": actions.refusal_message(error)}, status=400)
         return JsonResponse(options)  # never cached: admin_view marks every admin view so

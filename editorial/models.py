@@ -100,6 +100,11 @@ class AppendOnlyModel(models.Model):
 # --- Reviewers and the review policy ---------------------------------------------------
 
 
+def display_name(user) -> str:
+    """How screens and messages name a person: their full name, else their user name."""
+    return user.get_full_name() or user.get_username()
+
+
 class CredentialKind(models.TextChoices):
     PHYSICIAN = "physician", "Physician"
     ONCOLOGY_NURSE = "oncology_nurse", "Oncology certified nurse"

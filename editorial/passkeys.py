@@ -69,9 +69,7 @@ from webauthn.helpers.structs import (
 )
 
 from . import identity
-from .models import AuditEntry, Passkey
-from .workflow import InvalidTransition
-from .workflow.transitions import display_name
+from .models import AuditEntry, Passkey, display_name
 
 CHALLENGE_SECONDS = 300
 PASSWORD_CONFIRMATION_SECONDS = 300
@@ -85,8 +83,13 @@ _REGISTRATION = "imprimatur.passkeys.registration"
 _SIGNING = "imprimatur.passkeys.signing"
 
 
-class PasskeyRefused(InvalidTransition):
-    """A passkey ceremony or request that cannot be accepted; the message says why."""
+class PasskeyRefused(PermissionDenied):
+    """A passkey ceremony or request that cannot be accepted; the message says why.
+
+    A `PermissionDenied`, as `signing.SigningRefused` is: this module sits below the
+    workflow (signing imports it, and the workflow imports signing), so it imports no
+    workflow module.
+    """
 
 
 class PasswordRefused(PermissionDenied):

@@ -35,6 +35,7 @@ function for a test, patch it in the module that calls it (say,
 `editorial.workflow.publishing._check_current`).
 """
 
+from ..models import display_name
 from .credentials import credential_refusal, credential_set
 from .editing import (
     change_for_edit,
@@ -92,7 +93,6 @@ from .transitions import (
     PublishConflict,
     RecordHeld,
     State,
-    display_name,
     is_managing_editor,
     may_act,
     may_set_credentials,

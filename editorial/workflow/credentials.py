@@ -16,12 +16,12 @@ from config.history import save_with_history
 from ..models import (
     AuditEntry,
     ReviewerProfile,
+    display_name,
 )
 from .transitions import (
     InvalidTransition,
     _audit,
     _superuser_refusal,
-    display_name,
     may_set_credentials,
 )
 

@@ -17,6 +17,7 @@ from ..models import (
     Change,
     ChangeRecord,
     PublishedVersion,
+    display_name,
 )
 from ..registry import MODELS_BY_LABEL, PARENT_FIELD, label
 from ..snapshots import RecordKey
@@ -30,7 +31,6 @@ from .transitions import (
     _holds,
     _transition,
     _when,
-    display_name,
     is_managing_editor,
 )
 

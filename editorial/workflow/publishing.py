@@ -36,6 +36,7 @@ from ..models import (
     ReviewPolicy,
     Revision,
     RevisionPage,
+    display_name,
 )
 from ..registry import CONTENT_MODELS, MODELS_BY_LABEL, PARENT_FIELD, label
 from ..signals import page_published, page_unpublished, send_on_commit
@@ -61,7 +62,6 @@ from .transitions import (
     _audit,
     _transition,
     _when,
-    display_name,
     is_managing_editor,
     publisher_refusal,
 )

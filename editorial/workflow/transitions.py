@@ -228,10 +228,6 @@ def _when(moment: datetime.datetime) -> str:
     return formats.date_format(timezone.localtime(moment), "N j, Y, P")
 
 
-def display_name(user: AbstractBaseUser) -> str:
-    return user.get_full_name() or user.get_username()
-
-
 def reviewer_refusal(user: AbstractBaseUser, change: Change) -> str | None:
     """Why `user` may not review `change`, or None if they may."""
     if not user.is_authenticated or not user.is_active:

@@ -66,21 +66,37 @@ def change_revision(change: Change, revision_id: Any) -> Revision:
 
 
 def _review(request: HttpRequest, change: Change, data: dict) -> Review:
-    """Re-authenticate, certify on first use if confirmed, then sign the decision.
+    """Re-authenticate (by passkey or password), certify on first use if confirmed, then sign.
 
     The signing comes first and outside the review's transaction, so a failed attempt
     stays on record while nothing else is written.
     """
     user = request.user
     revision = change_revision(change, data["revision"])
-    proof = signing.signing_by_password(
-        request,
-        user=user,
-        username=data["username"],
-        password=data["password"],
-        change=change,
-        revision=revision,
-    )
+    if data["passkey_response"]:
+        # A passkey's answer serves once: what would refuse the signature anyway is said
+        # before it is spent.
+        if refusal := (
+            signing.printed_name_refusal(user) if data["certify"] else signing.signer_refusal(user)
+        ):
+            raise signing.SigningRefused(refusal)
+        proof = signing.signing_by_passkey(
+            request,
+            user=user,
+            content_hash=data["content_hash"],
+            response=data["passkey_response"],
+            change=change,
+            revision=revision,
+        )
+    else:
+        proof = signing.signing_by_password(
+            request,
+            user=user,
+            username=data["username"],
+            password=data["password"],
+            change=change,
+            revision=revision,
+        )
     if data["certify"]:
         signing.signature_certify(signing=proof)
     if data["decision"] == "approve":

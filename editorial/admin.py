@@ -376,6 +376,8 @@ class ChangeAdmin(SimpleHistoryAdmin):
             else None,
             # What stops this reviewer signing at all (say, no printed name), said plainly.
             "signer_refusal": signing.printed_name_refusal(user) if signs else None,
+            # A reviewer with a passkey may sign with it instead of the password.
+            "has_passkeys": signs and passkeys.may_have_passkeys(user) and user.passkeys.exists(),
             "meanings": ReviewForm.meanings,
             "publish_form": PublishForm(initial={"revision": revision.pk}, auto_id="publish-%s")
             if revision

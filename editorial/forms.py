@@ -194,6 +194,10 @@ class ReviewForm(forms.Form):
     the certification statement (`ask_certification`). Whether each was needed is the
     signing rules' to decide (`editorial.signing`); the flags say what to show, and make
     those fields required when shown. Nothing here stops pasting or a password manager.
+
+    A reviewer with a passkey may sign with it instead: the browser puts the
+    authenticator's answer in `passkey_response` (editorial/static/editorial/passkeys.js),
+    and then neither password nor user name is asked.
     """
 
     revision = forms.IntegerField(widget=forms.HiddenInput)
@@ -221,10 +225,11 @@ class ReviewForm(forms.Form):
     password = forms.CharField(
         label="Your password, to sign",
         strip=False,
-        required=True,
+        required=False,  # a passkey signs without it: `clean` asks for one of the two
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     certify = forms.BooleanField(required=False, label=CERTIFICATION_STATEMENT)
+    passkey_response = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20_000)
 
     # What each button signs, said before signing (21 CFR 11.50).
     meanings = {
@@ -254,6 +259,22 @@ class ReviewForm(forms.Form):
                 ("approve", f"Approve revision {revision.number}"),
                 ("request_changes", "Request changes"),
             ]
+
+    @property
+    def by_passkey(self) -> bool:
+        """Whether this decision is signed with a passkey rather than the password."""
+        return bool(self.cleaned_data.get("passkey_response"))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.by_passkey:
+            # The passkey is the signature: what the password path asks is not needed.
+            for name in ("username", "password"):
+                self.errors.pop(name, None)
+                data[name] = ""
+        elif not data.get("password"):
+            self.add_error("password", "Enter your password to sign.")
+        return data
 
 
 class PublishForm(forms.Form):

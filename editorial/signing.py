@@ -10,6 +10,12 @@ their credential, set by a credential administrator (identity verified by the
 organisation, 11.100(b)), nor before confirming once that their electronic signature
 binds them as their handwritten one does (11.100(c)).
 
+A reviewer with a passkey may sign with it instead (`signing_by_passkey`): the
+authenticator verifies the person (PIN or biometrics) and signs a challenge that holds the
+content hash, so neither user name nor password is asked. A refused one signs nothing
+and is recorded as a failed attempt, as a wrong password is; the certification is still
+asked once.
+
 What a `Signing` proves is only that `user` re-authenticated just now; the workflow
 (`revision_approve`, `revision_request_changes`) turns it into a `Signature` on the
 review, in the review's own transaction. This module imports no workflow module.
@@ -28,6 +34,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from . import passkeys
 from .models import (
     AuditEntry,
     Change,
@@ -60,13 +67,18 @@ class SigningRefused(PermissionDenied):
 
 @dataclass(frozen=True)
 class Signing:
-    """Proof that `user` re-authenticated at `at`, by `method`, to sign one review."""
+    """Proof that `user` re-authenticated at `at`, by `method`, to sign one review.
+
+    A passkey's proof is of one content: `content_hash`, which its assertion's challenge
+    holds; a password's is of none in particular (empty).
+    """
 
     user: AbstractBaseUser
     method: str
     at: datetime.datetime
     passkey_credential_id: str = ""
     webauthn_assertion: Mapping = field(default_factory=dict)
+    content_hash: str = ""
 
 
 def _login_mark(user: AbstractBaseUser) -> list:
@@ -167,6 +179,44 @@ def signing_by_password(
     return Signing(user=user, method=Signature.Method.PASSWORD, at=timezone.now())
 
 
+def signing_by_passkey(
+    request: HttpRequest,
+    *,
+    user: AbstractBaseUser,
+    content_hash: str,
+    response: str,
+    change: Change | None = None,
+    revision: Revision | None = None,
+) -> Signing:
+    """Re-authenticate `user` to sign `content_hash` with one of their passkeys.
+
+    The rules: `response` is the browser's answer to the signing options this session
+    asked for that content hash (`passkeys.signing_options`); `passkeys.verify_signing`
+    checks it (challenge used once, origin, the signer's own passkey, the person verified,
+    the counter). Neither user name nor password is asked: the passkey is something the
+    signer holds, unlocked by their PIN or biometrics. A refusal raises `SigningRefused`
+    and appends a `SIGNING_FAILED` audit entry naming the change and revision, and
+    writes nothing else. The `Signing` carries the credential id and the assertion, which
+    the signature keeps so anyone can check it again offline (`passkeys.assertion_verify`).
+
+    Call it outside any transaction the refusal would roll back, as `signing_by_password`.
+    """
+    try:
+        passkey, assertion = passkeys.verify_signing(request, user, content_hash, response)
+    except PermissionDenied as refusal:  # PasskeyRefused, or not someone who holds passkeys
+        why = str(refusal) or "The passkey signature was refused."
+        _failed(user, f"Passkey refused: {why}", change, revision)
+        raise SigningRefused(f"{why} Nothing was signed; the attempt is recorded.") from refusal
+    return Signing(
+        user=user,
+        method=Signature.Method.PASSKEY,
+        at=timezone.now(),
+        passkey_credential_id=passkey.credential_id,
+        webauthn_assertion=assertion,
+        content_hash=content_hash,
+    )
+
+
 def is_certified(user: AbstractBaseUser) -> bool:
     """Whether `user` has confirmed, once, that their electronic signature binds them."""
     return SignatureCertification.objects.filter(user_id=user.pk).exists()
@@ -218,12 +268,24 @@ def signer_refusal(user: AbstractBaseUser) -> str | None:
     return None
 
 
-def signing_refusal(signing: Signing | None, signer: AbstractBaseUser) -> str | None:
-    """Why `signing` cannot sign a review by `signer`, or None: it must be theirs."""
+def signing_refusal(
+    signing: Signing | None, signer: AbstractBaseUser, content_hash: str | None = None
+) -> str | None:
+    """Why `signing` cannot sign a review by `signer` of `content_hash`, or None.
+
+    It must be theirs; a passkey's must have signed that very content (its challenge
+    holds the hash), so one revision's passkey signature never signs another.
+    """
     if signing is None:
         return "A review is a signature: sign it with your password."
     if signing.user.pk != signer.pk:
         return "A signature is its signer's own: nobody signs for another person."
     if signing.method not in Signature.Method.values:
         return f"Unknown way of signing “{signing.method}”."
+    if (
+        signing.method == Signature.Method.PASSKEY
+        and content_hash is not None
+        and signing.content_hash != content_hash
+    ):
+        return "This passkey signature is for other content: sign this revision again."
     return signer_refusal(signer)

@@ -176,7 +176,7 @@ def _check_reviewable(
     refusal = reviewer_refusal(reviewer, change)
     if refusal:
         raise PermissionDenied(refusal)
-    refusal = signing_refusal(signing, reviewer)
+    refusal = signing_refusal(signing, reviewer, revision.content_hash)
     if refusal:
         raise SigningRefused(refusal)
     current = change.current_revision()

@@ -16,6 +16,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
 
+from editorial.models import Passkey
+
 USER_PRESENT = 0x01
 USER_VERIFIED = 0x04
 ATTESTED_DATA = 0x40
@@ -115,3 +117,14 @@ class SoftAuthenticator:
 
 def challenge_of(options: dict) -> bytes:
     return base64url_to_bytes(options["challenge"])
+
+
+def add_passkey(user, authenticator: SoftAuthenticator, name: str = "Work laptop") -> Passkey:
+    """Give `user` a passkey held by `authenticator`, as adding one through the admin would."""
+    return Passkey.objects.create(
+        user=user,
+        credential_id=authenticator.id,
+        public_key=authenticator.cose_public_key(),
+        name=name,
+        transports=["internal"],
+    )

@@ -3,11 +3,20 @@ from django.contrib.auth import get_user_model
 
 from drugs.models import Drug
 from editorial import roles
+from tests.authenticator import SoftAuthenticator, add_passkey
 
 
 @pytest.fixture
 def everolimus(seed_page) -> Drug:
     return Drug.objects.get(slug="everolimus")
+
+
+@pytest.fixture
+def laptop(physician) -> SoftAuthenticator:
+    """The physician's passkey, on a software authenticator."""
+    authenticator = SoftAuthenticator()
+    add_passkey(physician, authenticator)
+    return authenticator
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from django.urls import reverse
 from editorial import passkeys
 from editorial.integrity import verify_audit_chain
 from editorial.models import AuditEntry, Passkey
-from tests.authenticator import SoftAuthenticator, challenge_of
+from tests.authenticator import SoftAuthenticator, add_passkey, challenge_of
 
 pytestmark = pytest.mark.django_db
 
@@ -37,23 +37,6 @@ def session_request(user):
     request.session = SessionStore()
     request.user = user
     return request
-
-
-def add_passkey(user, authenticator: SoftAuthenticator, name: str = "Work laptop") -> Passkey:
-    return Passkey.objects.create(
-        user=user,
-        credential_id=authenticator.id,
-        public_key=authenticator.cose_public_key(),
-        name=name,
-        transports=["internal"],
-    )
-
-
-@pytest.fixture
-def laptop(physician) -> SoftAuthenticator:
-    authenticator = SoftAuthenticator()
-    add_passkey(physician, authenticator)
-    return authenticator
 
 
 def signed(request, user, authenticator, content_hash=CONTENT_HASH, origin=ORIGIN, **kwargs) -> str:

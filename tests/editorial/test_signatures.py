@@ -7,6 +7,7 @@ the content hash signed, and is chained into the audit trail.
 """
 
 import datetime
+import json
 
 import pytest
 from axes.models import AccessFailureLog
@@ -14,16 +15,19 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
+from webauthn.helpers import base64url_to_bytes
 
-from editorial import hashing, signing, workflow
+from editorial import hashing, passkeys, signing, workflow
 from editorial.models import (
     AuditEntry,
     Change,
+    Passkey,
     Review,
     ReviewerProfile,
     Signature,
     SignatureCertification,
 )
+from tests.authenticator import SoftAuthenticator, add_passkey
 from tests.tampering import raw, verify
 from tests.workflow import (
     approve,
@@ -584,3 +588,213 @@ def test_the_audit_trail_lists_the_signature_each_approval_carries(
         reverse("admin:editorial_auditentry_changelist"), {"action": "approve"}
     ).content.decode()
     assert "Paula Physician, MD: Approved as medically accurate" in html
+
+
+# --- Signing with a passkey -------------------------------------------------------------------
+
+ORIGIN = "http://testserver"  # the test client's and RequestFactory's
+SIGNING_OPTIONS = reverse("admin:editorial_passkey_signing_options")
+
+
+def _by_passkey(request, reviewer, revision, authenticator, asked_for=None):
+    """`reviewer`'s passkey answers the options asked for `asked_for` (default: the revision)."""
+    options = passkeys.signing_options(request, reviewer, asked_for or revision.content_hash)
+    return signing.signing_by_passkey(
+        request,
+        user=reviewer,
+        content_hash=revision.content_hash,
+        response=authenticator.get(options, ORIGIN),
+        change=revision.change,
+        revision=revision,
+    )
+
+
+@pytest.fixture
+def other_revision(writer, seed_page):
+    return submit(edit(writer, seed_page, intro="Another change."), writer)
+
+
+def _entries_since(seq: int) -> list[str]:
+    return list(AuditEntry.objects.filter(seq__gt=seq).values_list("action", flat=True))
+
+
+def _last_seq() -> int:
+    return AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+
+
+def test_an_approval_signed_with_a_passkey_keeps_its_credential_and_the_assertion_of_the_hash(
+    revision, physician, laptop
+):
+    proof = _by_passkey(signing_request(physician), physician, revision, laptop)
+    signing.signature_certify(signing=proof)
+    signature = _approve(revision, physician, proof).signature
+    assert signature.method == Signature.Method.PASSKEY
+    assert signature.get_method_display() == "passkey"
+    assert signature.passkey_credential_id == laptop.id
+    assertion = signature.webauthn_assertion
+    assert assertion["credential_id"] == laptop.id
+    client_data = json.loads(base64url_to_bytes(assertion["client_data_json"]))
+    assert base64url_to_bytes(client_data["challenge"])[:32] == bytes.fromhex(revision.content_hash)
+    passkeys.assertion_verify(assertion, revision.content_hash)  # anyone can, offline
+    assert signature.hash == signature.expected_hash()
+
+
+def test_a_passkey_answer_for_another_revisions_content_hash_records_only_a_failed_attempt(
+    revision, other_revision, physician, laptop
+):
+    seq = _last_seq()
+    request = signing_request(physician)
+    with pytest.raises(signing.SigningRefused, match="not asked for this revision"):
+        _by_passkey(request, physician, revision, laptop, asked_for=other_revision.content_hash)
+    assert _entries_since(seq) == [AuditEntry.Action.SIGNING_FAILED]
+    failed = AuditEntry.objects.get(action=AuditEntry.Action.SIGNING_FAILED)
+    assert (failed.actor, failed.revision) == (physician, revision)
+    assert failed.comment.startswith("Passkey refused")
+    assert not Review.objects.exists() and not Signature.objects.exists()
+
+
+def test_a_passkey_signing_of_one_revision_does_not_sign_another(
+    revision, other_revision, physician, laptop
+):
+    proof = _by_passkey(signing_request(physician), physician, other_revision, laptop)
+    signing.signature_certify(signing=proof)
+    with pytest.raises(signing.SigningRefused, match="for other content"):
+        _approve(revision, physician, proof)
+    assert not Review.objects.exists()
+
+
+def test_another_reviewers_passkey_is_refused_and_recorded(revision, physician, nurse, laptop):
+    nurses_key = SoftAuthenticator()
+    add_passkey(nurse, nurses_key, name="Nurse's key")
+    seq = _last_seq()
+    with pytest.raises(signing.SigningRefused, match="not one of yours"):
+        _by_passkey(signing_request(physician), physician, revision, nurses_key)
+    assert _entries_since(seq) == [AuditEntry.Action.SIGNING_FAILED]
+    assert not Review.objects.exists()
+
+
+def test_a_passkey_signature_counts_as_the_sessions_signing(
+    client, revision, other_revision, physician, laptop
+):
+    client.force_login(physician)
+    post_by_passkey(client, physician, revision, laptop)
+    html = screen(client, other_revision)
+    assert 'autocomplete="username"' not in html  # the password alone signs next
+
+
+def passkey_answer(client, revision, authenticator) -> str:
+    """What the review screen's passkey button sends: the options view, then the device."""
+    options = client.post(SIGNING_OPTIONS, {"content_hash": revision.content_hash}).json()
+    return authenticator.get(options, ORIGIN)
+
+
+def post_by_passkey(client, reviewer, revision, authenticator, **overrides):
+    data = {
+        "revision": revision.pk,
+        "content_hash": revision.content_hash,
+        "decision": "approve",
+        "comment": "Matches the label.",
+        "certify": "on",
+        "passkey_response": passkey_answer(client, revision, authenticator),
+        **overrides,
+    }
+    return client.post(review_url(revision), {k: v for k, v in data.items() if v is not None})
+
+
+def test_a_physician_approves_with_a_passkey_through_the_admin(client, revision, physician, laptop):
+    client.force_login(physician)
+    response = post_by_passkey(client, physician, revision, laptop)
+    assert response.status_code == 302
+    signature = Signature.objects.get()
+    assert (signature.signer, signature.method) == (physician, Signature.Method.PASSKEY)
+    assert signature.passkey_credential_id == laptop.id
+    assert signature.review.comment == "Matches the label."
+    assert SignatureCertification.objects.filter(user=physician).exists()
+    assert "by passkey" in screen(client, revision)
+
+
+def test_a_nurse_requests_changes_with_a_passkey_through_the_admin(client, revision, nurse):
+    key = SoftAuthenticator()
+    add_passkey(nurse, key, name="Ward tablet")
+    client.force_login(nurse)
+    response = post_by_passkey(
+        client, nurse, revision, key, decision="request_changes", comment="Say 'tablet'."
+    )
+    assert response.status_code == 302
+    signature = Signature.objects.get()
+    assert (signature.method, signature.meaning) == (
+        Signature.Method.PASSKEY,
+        Signature.Meaning.CHANGES_REQUESTED,
+    )
+    revision.change.refresh_from_db()
+    assert revision.change.state == Change.State.CHANGES_REQUESTED
+
+
+def test_a_passkey_answer_for_another_revision_through_the_admin_keeps_the_comment(
+    client, revision, other_revision, physician, laptop
+):
+    client.force_login(physician)
+    seq = _last_seq()
+    response = post_by_passkey(
+        client,
+        physician,
+        revision,
+        laptop,
+        passkey_response=passkey_answer(client, other_revision, laptop),
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Nothing was signed; the attempt is recorded." in html
+    assert "Matches the label.</textarea>" in html
+    assert '<input type="hidden" name="passkey_response">' in html  # the spent answer is not kept
+    assert _entries_since(seq) == [AuditEntry.Action.SIGNING_FAILED]
+    assert not Review.objects.exists() and not SignatureCertification.objects.exists()
+
+
+def test_another_reviewers_passkey_through_the_admin_signs_nothing(
+    client, revision, physician, nurse, laptop
+):
+    nurses_key = SoftAuthenticator()
+    add_passkey(nurse, nurses_key, name="Nurse's key")
+    client.force_login(physician)
+    response = post_by_passkey(client, physician, revision, nurses_key)
+    assert "not one of yours" in response.content.decode()
+    assert not Review.objects.exists()
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.SIGNING_FAILED).count() == 1
+
+
+def test_an_uncertified_passkey_signature_is_refused_before_the_passkey_is_used(
+    client, revision, physician, laptop
+):
+    client.force_login(physician)
+    response = post_by_passkey(client, physician, revision, laptop, certify=None)
+    assert "legally binding equivalent" in response.content.decode()
+    assert Passkey.objects.get(user=physician).last_used_at is None
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.SIGNING_FAILED).exists()
+
+
+def test_the_review_screen_offers_a_passkey_only_to_a_reviewer_who_has_one(
+    client, revision, physician, nurse, laptop
+):
+    client.force_login(physician)
+    html = screen(client, revision)
+    assert "data-passkey-sign" in html and "editorial/passkeys.js" in html
+    assert f"Approve revision {revision.number} with your passkey" in html
+    client.force_login(nurse)
+    html = screen(client, revision)
+    assert "data-passkey-sign" not in html and "editorial/passkeys.js" not in html
+
+
+def test_with_a_passkey_registered_the_password_still_signs(client, revision, physician, laptop):
+    client.force_login(physician)
+    assert post_review(client, physician, revision).status_code == 302
+    assert Signature.objects.get().method == Signature.Method.PASSWORD
+
+
+def test_a_review_with_neither_password_nor_passkey_asks_for_the_password(
+    client, revision, physician
+):
+    client.force_login(physician)
+    response = post_review(client, physician, revision, password="")
+    assert "Enter your password to sign." in client.get(response.url).content.decode()
+    assert not Review.objects.exists()

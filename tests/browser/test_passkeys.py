@@ -1,15 +1,13 @@
 """Passkeys in real Chromium, with its virtual authenticator (DevTools' WebAuthn domain).
 
 A reviewer adds a passkey on "Your passkeys" (name and password, then the browser's
-ceremony), then signs a revision's content hash with it through passkeys.js and the
-signing options view; `verify_signing` accepts what the browser sent, and the assertion
-it keeps verifies again offline. Both run under the site's own policies (no
+ceremony), then approves a revision with it on the review screen, through passkeys.js and
+the signing options view: the review and its signature are recorded (method passkey), and
+the assertion the signature keeps verifies again offline. Both run under the site's own policies (no
 `bypass_csp`): scripts only from the site, passkeys allowed in the admin alone.
 Chromium takes `localhost` as a relying party id, never `127.0.0.1`: the live server
 is opened at localhost.
 """
-
-import json
 
 import pytest
 from django.urls import reverse
@@ -17,7 +15,8 @@ from django.urls import reverse
 from drugs.models import Drug
 from editorial import passkeys
 from editorial.importing import seed_import
-from editorial.models import AuditEntry, Passkey
+from editorial.models import AuditEntry, Passkey, Review, Signature
+from tests.authenticator import SoftAuthenticator, add_passkey
 from tests.browser.test_accessibility import AXE, axe_violations, describe
 from tests.requirements import skip_unless_required
 from tests.workflow import edit, submit
@@ -25,7 +24,6 @@ from tests.workflow import edit, submit
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("default_review_policy"),
-    pytest.mark.urls("tests.browser.passkey_urls"),
 ]
 
 LIST = "/admin/editorial/passkey/"
@@ -95,7 +93,7 @@ def policy_watch(page):
     return refused
 
 
-def test_a_reviewer_adds_a_passkey_and_signs_a_content_hash_with_it(
+def test_a_reviewer_adds_a_passkey_and_approves_a_revision_with_it(
     page, live_server, physician, revision, artifacts, policy_watch
 ):
     virtual_authenticator(page)
@@ -113,16 +111,36 @@ def test_a_reviewer_adds_a_passkey_and_signs_a_content_hash_with_it(
     assert passkey.name == "Work laptop" and passkey.transports == ["internal"]
     assert AuditEntry.objects.filter(action=AuditEntry.Action.PASSKEY_ADDED).count() == 1
 
-    page.goto(f"{base_url(live_server)}/admin/test-sign/{revision.content_hash}/")
+    page.goto(base_url(live_server) + revision.change.get_absolute_url())
+    page.fill("#review-comment", "Matches the current label.")
+    page.check("#review-certify")  # the first signature: the statement, once
     with page.expect_navigation():
-        page.get_by_role("button", name="Approve with your passkey").click()
-    assert page.inner_text("#signed") == "Signed with “Work laptop”: approve"
-    assertion = json.loads(page.inner_text("#assertion"))
-    assert assertion["credential_id"] == passkey.credential_id
-    passkeys.assertion_verify(assertion, revision.content_hash)
+        page.get_by_role("button", name="Approve revision 1 with your passkey").click()
+    assert "Approved." in page.inner_text(".messagelist")
+    review = Review.objects.get()
+    assert (review.reviewer, review.comment) == (physician, "Matches the current label.")
+    signature = Signature.objects.get()
+    assert signature.method == Signature.Method.PASSKEY
+    assert signature.passkey_credential_id == passkey.credential_id
+    passkeys.assertion_verify(signature.webauthn_assertion, revision.content_hash)
+    assert "by passkey" in page.locator(".comment .signature").first.inner_text()
+    page.screenshot(path=str(artifacts / "passkey-signed-review.png"), full_page=True)
     passkey.refresh_from_db()
     assert passkey.last_used_at is not None
     assert policy_watch == []
+
+
+def test_the_review_screen_with_the_passkey_buttons_has_no_wcag_22_a_or_aa_violations(
+    axe_page, live_server, physician, revision, axe_script, artifacts
+):
+    add_passkey(physician, SoftAuthenticator())
+    log_in(axe_page, live_server, physician)
+    axe_page.goto(base_url(live_server) + revision.change.get_absolute_url())
+    button = axe_page.get_by_role("button", name="Approve revision 1 with your passkey")
+    assert button.is_visible()
+    axe_page.locator(".review-form").screenshot(path=str(artifacts / "passkey-review-form.png"))
+    violations = axe_violations(axe_page, axe_script)
+    assert not violations, describe(violations)
 
 
 def test_a_refused_ceremony_is_announced_and_the_button_can_be_pressed_again(

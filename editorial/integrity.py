@@ -12,7 +12,7 @@ from django.db import connection
 
 from drugs.models import Page
 
-from . import append_only, compliance, hashing, lookups, versions
+from . import append_only, compliance, hashing, lookups, passkeys, versions
 from .models import (
     AuditChainHead,
     AuditEntry,
@@ -312,11 +312,24 @@ MEANINGS = {
 }
 
 
+def _passkey_problems(record: str, signature: Signature) -> list[Problem]:
+    assertion = signature.webauthn_assertion or {}
+    if assertion.get("credential_id") != signature.passkey_credential_id:
+        return [Problem(record, "its passkey assertion is not from the passkey it names")]
+    try:
+        passkeys.assertion_verify(assertion, signature.content_hash)
+    except passkeys.PasskeyRefused as refusal:
+        return [Problem(record, f"its passkey assertion does not verify: {refusal}")]
+    return []
+
+
 def verify_signatures() -> list[Problem]:
     """Each signature is bound to its record (21 CFR 11.70): its hash recomputes; what it
     signed is its revision's content hash; its review is on that revision, by its signer,
-    with a decision its meaning states; and each publication made from a signed revision
-    shows that revision's own snapshot of its page (the content hash it was approved as).
+    with a decision its meaning states; a passkey's assertion verifies, with the public
+    key it carries, as a signature of that content hash by the passkey it names; and each
+    publication made from a signed revision shows that revision's own snapshot of its
+    page (the content hash it was approved as).
     """
     problems = []
     pages: dict[int, list[int]] = {}
@@ -351,6 +364,8 @@ def verify_signatures() -> list[Problem]:
                     "the signature was moved",
                 )
             )
+        if signature.method == Signature.Method.PASSKEY:
+            problems.extend(_passkey_problems(record, signature))
         if signature.meaning not in MEANINGS.get(review.decision, set()):
             problems.append(
                 Problem(

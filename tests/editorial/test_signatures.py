@@ -798,3 +798,35 @@ def test_a_review_with_neither_password_nor_passkey_asks_for_the_password(
     response = post_review(client, physician, revision, password="")
     assert "Enter your password to sign." in client.get(response.url).content.decode()
     assert not Review.objects.exists()
+
+
+def test_verify_integrity_passes_with_a_passkey_signature(revision, physician, laptop):
+    proof = _by_passkey(signing_request(physician), physician, revision, laptop)
+    signing.signature_certify(signing=proof)
+    _approve(revision, physician, proof)
+    assert verify()[0]
+
+
+def test_verify_integrity_names_a_passkey_signature_whose_assertion_signed_other_content(
+    revision, other_revision, physician, laptop
+):
+    request = signing_request(physician)
+    proof = _by_passkey(request, physician, revision, laptop)
+    signing.signature_certify(signing=proof)
+    signature = _approve(revision, physician, proof).signature
+    elsewhere = _by_passkey(request, physician, other_revision, laptop).webauthn_assertion
+    raw(
+        "UPDATE editorial_signature SET webauthn_assertion = %s WHERE id = %s",
+        [json.dumps(elsewhere), signature.pk],
+    )
+    signature.refresh_from_db()
+    raw(  # its own hash rewritten to match, as someone covering their tracks would
+        "UPDATE editorial_signature SET hash = %s WHERE id = %s",
+        [signature.expected_hash(), signature.pk],
+    )
+    passed, output = verify()
+    assert not passed
+    assert (
+        f"signature {signature.pk} (Paula Physician): its passkey assertion does not verify: "
+        "The signature is not of this content hash." in output
+    )

@@ -12,7 +12,7 @@ from django.db import connection
 
 from drugs.models import Page
 
-from . import append_only, compliance, hashing, lookups, versions
+from . import append_only, compliance, hashing, lookups, passkeys, versions
 from .models import (
     AuditChainHead,
     AuditEntry,
@@ -312,10 +312,23 @@ MEANINGS = {
 }
 
 
+def _passkey_problems(signature: Signature, record: str) -> list[Problem]:
+    assertion = signature.webauthn_assertion
+    if assertion.get("credential_id") != signature.passkey_credential_id:
+        return [Problem(record, "its passkey assertion is of another passkey than it names")]
+    try:
+        passkeys.assertion_verify(assertion, signature.content_hash)
+    except passkeys.PasskeyRefused as refusal:
+        return [Problem(record, f"its passkey assertion does not verify: {refusal}")]
+    return []
+
+
 def verify_signatures() -> list[Problem]:
     """Each signature is bound to its record (21 CFR 11.70): its hash recomputes; what it
     signed is its revision's content hash; its review is on that revision, by its signer,
-    with a decision its meaning states; and each publication made from a signed revision
+    with a decision its meaning states; a passkey signature's kept WebAuthn assertion is of
+    the passkey it names and verifies again, offline, for the content hash it signed
+    (`passkeys.assertion_verify`); and each publication made from a signed revision
     shows that revision's own snapshot of its page (the content hash it was approved as).
     """
     problems = []
@@ -357,6 +370,8 @@ def verify_signatures() -> list[Problem]:
                     record, f"its meaning does not state its review's decision ({review.decision})"
                 )
             )
+        if signature.method == Signature.Method.PASSKEY:
+            problems += _passkey_problems(signature, record)
     snapshots = dict(
         ((revision_id, page_id), content_hash)
         for revision_id, page_id, content_hash in RevisionPage.objects.filter(

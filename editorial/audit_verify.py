@@ -139,8 +139,8 @@ def bundle_digest(bundle: dict[str, Any]) -> str:
     return sha256({key: value for key, value in bundle.items() if key != "digest"})
 
 
-def _local_year(moment: str, time_zone: str) -> int | None:
-    """The year of `moment` in the site's time zone; None where this machine lacks the zone."""
+def _local(moment: str, time_zone: str) -> datetime.datetime | None:
+    """`moment` in `time_zone`; None where this machine lacks the zone."""
     try:
         from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
     except ImportError:  # pragma: no cover - Python before 3.9
@@ -149,7 +149,13 @@ def _local_year(moment: str, time_zone: str) -> int | None:
         zone = ZoneInfo(time_zone)
     except (ZoneInfoNotFoundError, ValueError):
         return None
-    return datetime.datetime.fromisoformat(moment).astimezone(zone).year
+    return datetime.datetime.fromisoformat(moment).astimezone(zone)
+
+
+def _local_year(moment: str, time_zone: str) -> int | None:
+    """The year of `moment` in the site's time zone; None where this machine lacks the zone."""
+    local = _local(moment, time_zone)
+    return local.year if local else None
 
 
 def _fields(
@@ -546,6 +552,9 @@ def verify_signatures(
                 )
             if fields["content_hash"] != revision["content_hash"]:
                 problems.append(f"{name}: what it signed is not its revision's content hash")
+            local = _local(fields["signed_at"], fields["time_zone"])
+            if local and local.isoformat() != signature.get("signed_at_local"):
+                problems.append(f"{name}: its local time is not when it was signed")
             if (fields["review_id"], fields["signer_id"]) != (review["id"], review["reviewer_id"]):
                 problems.append(f"{name}: it is not the signature of review {review['id']}")
             if MEANINGS.get(fields["meaning"]) != (review["decision"], review["is_full_review"]):

@@ -223,6 +223,10 @@ ALTERATIONS = {
         ),
         "its WebAuthn assertion did not sign its content hash",
     ),
+    "a signature's local time": (
+        lambda b: _review(b)["signature"].update(signed_at_local="2020-01-01T09:00:00-05:00"),
+        "its local time is not when it was signed",
+    ),
     "a compliance number": (
         lambda b: b["publications"][2]["compliance_number"].update(
             number=1, reference=f"IMP-{b['publications'][2]['compliance_number']['year']}-000001"
@@ -302,6 +306,18 @@ def test_a_file_that_is_no_bundle_is_refused_with_exit_status_2(tmp_path):
     assert audit_verify.main([str(target)]) == 2
     target.write_text("{not json", encoding="utf-8")
     assert audit_verify.main([str(target)]) == 2
+
+
+def test_the_worked_example_of_a_signature_in_the_guide_hashes_as_it_says():
+    guide = (REPOSITORY / "docs" / "audit.md").read_text(encoding="utf-8")
+    example = guide[guide.index("#### A worked example of a signature") :]
+    fields = json.loads(re.search(r"```json\n(.*?)\n```", example, re.S).group(1))
+    payload, said = re.findall(r"```text\n(.*?)\n```", example, re.S)[:2]
+    assert list(fields) == list(audit_verify.SIGNATURE_FIELDS)
+    assert audit_verify.canonical({"format": 1, "kind": "signature", **fields}).decode() == payload
+    assert (
+        audit_verify.record_hash("signature", fields) == said == hashing.digest("signature", fields)
+    )
 
 
 def test_the_worked_example_in_the_guide_hashes_as_it_says():

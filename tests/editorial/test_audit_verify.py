@@ -284,6 +284,47 @@ def test_a_webauthn_signature_over_other_data_is_caught_when_cryptography_is_the
     assert any("its WebAuthn signature does not verify with its public key" in p for p in problems)
 
 
+def _cose_and_signer(kind: str):
+    """A COSE public key (as a passkey registers it) and a function signing with its key."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
+
+    if kind == "ES384":
+        key = ec.generate_private_key(ec.SECP384R1())
+        numbers = key.public_key().public_numbers()
+        cose = {
+            1: 2,
+            3: -35,
+            -1: 2,
+            -2: numbers.x.to_bytes(48, "big"),
+            -3: numbers.y.to_bytes(48, "big"),
+        }
+        return cose, lambda data: key.sign(data, ec.ECDSA(hashes.SHA384()))
+    if kind == "EdDSA":
+        key = ed25519.Ed25519PrivateKey.generate()
+        raw = key.public_key().public_bytes_raw()
+        return {1: 1, 3: -8, -1: 6, -2: raw}, key.sign
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    numbers = key.public_key().public_numbers()
+    cose = {
+        1: 3,
+        3: -257,
+        -1: numbers.n.to_bytes(256, "big"),
+        -2: numbers.e.to_bytes(3, "big"),
+    }
+    return cose, lambda data: key.sign(data, padding.PKCS1v15(), hashes.SHA256())
+
+
+@pytest.mark.parametrize("kind", ["ES384", "EdDSA", "RS256"])
+def test_the_verifier_checks_each_kind_of_passkey_signature(kind):
+    cbor2 = pytest.importorskip("cbor2")  # installed with webauthn; the verifier reads CBOR itself
+    cose, sign = _cose_and_signer(kind)
+    signed = b"authenticator data" + b"client data hash"
+    signature = sign(signed)
+    assert audit_verify.webauthn_signature_holds(cbor2.dumps(cose), signed, signature) is True
+    assert audit_verify.webauthn_signature_holds(cbor2.dumps(cose), b"other", signature) is False
+
+
 def test_the_verifier_runs_as_a_module_of_the_project_too(tmp_path, bundle):
     target = tmp_path / "bundle.json"
     target.write_text(audit_bundle.bundle_json(bundle), encoding="utf-8")

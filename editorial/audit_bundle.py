@@ -1,9 +1,10 @@
 """A page's audit bundle: its whole record, in one file anyone can check without us.
 
 Every publication of the page (compliance number, version, dates, hashes, and every
-field its integrity hash covers), the revisions they came from with their reviews and
-comments, the audit entries about the page and its changes (with everything their
-hashes cover), and the credential history of each reviewer. The JSON is canonical
+field its integrity hash covers), the revisions they came from with their reviews, each
+review's electronic signature and the comments, the audit entries about the page and its
+changes (with everything their hashes cover), the credential history of each reviewer
+and each signer's certification of their signature. The JSON is canonical
 (sorted keys, no whitespace, UTF-8) and carries its own digest; `audit_verify`, which
 needs nothing but Python, recomputes every hash in it. The HTML is the same data as a
 printable document. docs/audit.md says what each field means.
@@ -32,10 +33,13 @@ from .models import (
     Review,
     ReviewerProfile,
     RevisionPage,
+    Signature,
+    SignatureCertification,
 )
 
 FORMAT = "imprimatur-audit-bundle"
-FORMAT_VERSION = 1
+# 2: reviews carry their signatures, entries naming one its hash, signers' certifications.
+FORMAT_VERSION = 2
 # The files a bundle is written as, and what each is served as.
 FORMATS = {"json": "application/json", "html": "text/html"}
 # What an audit entry's hash covers beyond AUDIT_FIELDS.
@@ -97,12 +101,25 @@ def publication_entry(publication: Publication) -> dict[str, Any]:
     }
 
 
-def review_entry(review: Review) -> dict[str, Any]:
-    """One review: who decided what on the revision, with the credential they held then.
+def signature_entry(signature: Signature, page_ids: list[int]) -> dict[str, Any]:
+    """A review's electronic signature: every value its hash covers, the hash, and the
+    meaning as the signer was shown it and the time in the zone it states (21 CFR 11.50)."""
+    return {
+        "id": signature.pk,
+        "hash": signature.hash,
+        "meaning_display": signature.get_meaning_display(),
+        "signed_at_local": signature.signed_at_local.isoformat(),
+        "fields": hashing.json_ready(hashing.signature_values(signature, page_ids)),
+    }
 
-    The review's electronic signature, once reviews are signed, belongs here too: its
-    manifestation (printed name, credential, meaning, time) and its hash.
+
+def review_entry(review: Review, page_ids: list[int]) -> dict[str, Any]:
+    """One review: who decided what on the revision, with the credential they held then,
+    and its electronic signature (None for a review made before reviews were signed).
+
+    `page_ids` are the pages its revision froze, which the signature's hash covers.
     """
+    signature = getattr(review, "signature", None)
     return {
         "id": review.pk,
         "reviewer_id": review.reviewer_id,
@@ -113,6 +130,20 @@ def review_entry(review: Review) -> dict[str, Any]:
         "credential": review.credential,
         "credential_kind": review.credential_kind,
         "created_at": _when(review.created_at),
+        "signature": signature_entry(signature, page_ids) if signature else None,
+    }
+
+
+def certification_entry(
+    certification: SignatureCertification, entry: AuditEntry | None
+) -> dict[str, Any]:
+    """A signer's one-time certification that their electronic signature binds them
+    (11.100(c)), with the audit entry that recorded it, hashed like any other."""
+    return {
+        "user_id": certification.user_id,
+        "statement": certification.statement,
+        "confirmed_at": _when(certification.confirmed_at),
+        "audit_entry": _entry_values(entry) if entry else None,
     }
 
 
@@ -154,19 +185,57 @@ def revision_entry(
             "content_hash": snapshot.content_hash,
             "base_publication_id": snapshot.base_publication_id,
         },
-        "reviews": [review_entry(review) for review in reviews],
+        "reviews": [review_entry(review, [row[0] for row in pages]) for review in reviews],
+    }
+
+
+def _entry_values(entry: AuditEntry) -> dict[str, Any]:
+    return {
+        "hash": entry.hash,
+        "action_display": entry.get_action_display(),
+        "fields": hashing.json_ready(
+            hashing.audit_values(entry, entry.publication_integrity(), entry.signature_integrity())
+        ),
     }
 
 
 def audit_entry(entry: AuditEntry, page: Page) -> dict[str, Any]:
-    """One audit entry: its hash and every value the hash covers."""
+    """One audit entry: its hash and every value the hash covers (with the signature's id
+    and hash for an entry that names one)."""
     return {
-        "hash": entry.hash,
-        "action_display": entry.get_action_display(),
+        **_entry_values(entry),
         # In the page's own chain (`page_prev_hash`), or about one of its changes only.
         "on_page_chain": entry.page_id == page.pk,
-        "fields": hashing.json_ready(hashing.audit_values(entry, entry.publication_integrity())),
     }
+
+
+def _audit_entries(queryset) -> list[AuditEntry]:
+    return list(
+        queryset.select_related("publication", "signature")
+        .only(
+            *hashing.AUDIT_FIELDS,
+            "hash",
+            "publication__integrity_hash",
+            "signature_id",
+            "signature__hash",
+        )
+        .order_by("seq")
+    )
+
+
+def certifications(user_ids: Iterable[int]) -> list[dict[str, Any]]:
+    """The signature certifications of `user_ids`, each with the entry that recorded it."""
+    user_ids = list(user_ids)
+    rows = SignatureCertification.objects.filter(user_id__in=user_ids).order_by("user_id")
+    entries = {
+        entry.actor_id: entry
+        for entry in _audit_entries(
+            AuditEntry.objects.filter(
+                action=AuditEntry.Action.SIGNATURE_CERTIFIED, actor_id__in=user_ids
+            )
+        )
+    }
+    return [certification_entry(row, entries.get(row.user_id)) for row in rows]
 
 
 def credential_history(user_ids: Iterable[int]) -> list[dict[str, Any]]:
@@ -183,6 +252,7 @@ def credential_history(user_ids: Iterable[int]) -> list[dict[str, Any]]:
                 "what": HISTORY_TYPES.get(row.history_type, row.history_type),
                 "credential": row.credential,
                 "valid_until": row.valid_until.isoformat() if row.valid_until else None,
+                "printed_name": row.printed_name,
                 "changed_by_id": row.history_user_id,
                 "reason": row.history_change_reason or "",
             }
@@ -226,7 +296,11 @@ def bundle_build(page: Page, *, now: datetime.datetime | None = None) -> dict[st
     ):
         pages_of[revision_id].append([page_id, content_hash, base_id])
     reviews_of: dict[int, list[Review]] = defaultdict(list)
-    for review in Review.objects.filter(revision_id__in=revision_ids).order_by("created_at", "pk"):
+    for review in (
+        Review.objects.filter(revision_id__in=revision_ids)
+        .select_related("signature")
+        .order_by("created_at", "pk")
+    ):
         reviews_of[review.revision_id].append(review)
     change_ids = sorted({snapshot.revision.change_id for snapshot in snapshots})
     comments_of: dict[int, list[Comment]] = defaultdict(list)
@@ -255,15 +329,19 @@ def bundle_build(page: Page, *, now: datetime.datetime | None = None) -> dict[st
 
     entries = [
         audit_entry(entry, page)
-        for entry in AuditEntry.objects.filter(
-            Q(page=page) | Q(page__isnull=True, change_id__in=change_ids)
+        for entry in _audit_entries(
+            AuditEntry.objects.filter(Q(page=page) | Q(page__isnull=True, change_id__in=change_ids))
         )
-        .select_related("publication")
-        .only(*hashing.AUDIT_FIELDS, "hash", "publication__integrity_hash")
-        .order_by("seq")
     ]
     reviewer_ids = {review.reviewer_id for reviews in reviews_of.values() for review in reviews}
     reviewers = credential_history(reviewer_ids)
+    signer_ids = {
+        review.signature.signer_id
+        for reviews in reviews_of.values()
+        for review in reviews
+        if getattr(review, "signature", None)
+    }
+    signers = certifications(signer_ids)
 
     people = {entry["fields"]["actor_id"] for entry in entries}
     people |= {p["fields"]["published_by_id"] for p in publications}
@@ -276,6 +354,7 @@ def bundle_build(page: Page, *, now: datetime.datetime | None = None) -> dict[st
             people |= {comment["author_id"], comment["resolved_by_id"]}
     for reviewer in reviewers:
         people |= {row["changed_by_id"] for row in reviewer["credential_history"]}
+    people |= signer_ids
     people |= reviewer_ids
     people.discard(None)
 
@@ -285,8 +364,9 @@ def bundle_build(page: Page, *, now: datetime.datetime | None = None) -> dict[st
         "format_version": FORMAT_VERSION,
         "about": (
             f"The audit record of one page of {site_name}: every publication "
-            "of it, the revisions and reviews they came from, the audit entries about it and "
-            "its changes, and the credential history of its reviewers. Every hash can be "
+            "of it, the revisions and reviews they came from with each review's electronic "
+            "signature, the audit entries about it and its changes, the credential history "
+            "of its reviewers and its signers' certifications. Every hash can be "
             "recomputed from the values given, by the rules under `hashing`; times are UTC, "
             "ISO 8601."
         ),
@@ -305,7 +385,13 @@ def bundle_build(page: Page, *, now: datetime.datetime | None = None) -> dict[st
             "kinds": {
                 "publication": list(hashing.PUBLICATION_FIELDS),
                 "audit": [*hashing.AUDIT_FIELDS, *AUDIT_EXTRA_FIELDS],
+                "signature": [*hashing.SIGNATURE_FIELDS, "page_ids"],
             },
+            "audit_signature_fields": (
+                "an audit entry that names a signature also hashes "
+                + " and ".join(hashing.AUDIT_SIGNATURE_FIELDS)
+                + " (the signature's id and hash); other entries have neither key"
+            ),
             "content_hash": "SHA-256 of the canonical JSON of a publication's content alone",
             "revision_content_hash": (
                 'SHA-256 of the canonical JSON of {"pages": <pages>, "records": <records>}'
@@ -318,6 +404,8 @@ def bundle_build(page: Page, *, now: datetime.datetime | None = None) -> dict[st
         "changes": list(changes.values()),
         "audit_entries": entries,
         "reviewers": reviewers,
+        "signature_meanings": dict(Signature.Meaning.choices),
+        "signature_certifications": signers,
     }
     bundle = hashing.json_ready(bundle)
     bundle["digest"] = {"algorithm": "sha256", "value": bundle_digest(bundle)}
@@ -344,6 +432,20 @@ def _moment(text: str | None) -> str:
         return ""
     moment = datetime.datetime.fromisoformat(text).astimezone(datetime.UTC)
     return f"{moment:%Y-%m-%d %H:%M:%S} UTC"
+
+
+def signature_view(signature: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A signature as the HTML shows it: its manifestation (printed name, the date and time
+    in the zone it states and in UTC, the meaning as stated) first, then the rest."""
+    if signature is None:
+        return None
+    fields = signature["fields"]
+    local = datetime.datetime.fromisoformat(signature["signed_at_local"])
+    return {
+        **signature,
+        "signed_local": f"{local:%B %-d, %Y, %H:%M:%S} ({fields['time_zone']})",
+        "signed_utc": _moment(fields["signed_at"]),
+    }
 
 
 def bundle_html(bundle: dict[str, Any]) -> str:
@@ -393,6 +495,7 @@ def bundle_html(bundle: dict[str, Any]) -> str:
                             **review,
                             "reviewer": name(review["reviewer_id"]),
                             "at": _moment(review["created_at"]),
+                            "signature": signature_view(review["signature"]),
                         }
                         for review in revision["reviews"]
                     ],
@@ -436,6 +539,14 @@ def bundle_html(bundle: dict[str, Any]) -> str:
         }
         for reviewer in bundle["reviewers"]
     ]
+    certified = [
+        {
+            **row,
+            "name": name(row["user_id"]),
+            "at": _moment(row["confirmed_at"]),
+        }
+        for row in bundle["signature_certifications"]
+    ]
     return render_to_string(
         "editorial/audit_bundle.html",
         {
@@ -445,6 +556,7 @@ def bundle_html(bundle: dict[str, Any]) -> str:
             "changes": changes,
             "entries": entries,
             "reviewers": reviewers,
+            "certifications": certified,
             "publication_fields": [
                 field
                 for field in bundle["hashing"]["kinds"]["publication"]

@@ -78,6 +78,9 @@ SIGNATURE_FIELDS = (
     "passkey_credential_id",
     "webauthn_assertion",
 )
+# What an audit entry's hash covers beyond AUDIT_FIELDS when, and only when, it names a
+# signature.
+AUDIT_SIGNATURE_FIELDS = ("signature_id", "signature_integrity")
 
 
 def _encode(value: Any) -> Any:
@@ -152,8 +155,13 @@ def audit_hash(entry: Any, publication_integrity: str, signature_integrity: str 
     return digest("audit", audit_values(entry, publication_integrity, signature_integrity))
 
 
-def signature_hash(signature: Any, page_ids: list[int]) -> str:
-    """The hash of a signature's fields and the pages its revision alters (sorted)."""
+def signature_values(signature: Any, page_ids: list[int]) -> dict[str, Any]:
+    """What a signature's hash is taken over: its `SIGNATURE_FIELDS` and `page_ids`, sorted."""
     values = _values(signature, SIGNATURE_FIELDS)
     values["page_ids"] = sorted(page_ids)
-    return digest("signature", values)
+    return values
+
+
+def signature_hash(signature: Any, page_ids: list[int]) -> str:
+    """The hash of a signature's fields and the pages its revision alters (sorted)."""
+    return digest("signature", signature_values(signature, page_ids))

@@ -8,8 +8,8 @@ from django.http import HttpRequest
 from django.test import RequestFactory
 
 from config.history import delete_with_history, save_with_history
-from editorial import signing, workflow
-from editorial.models import Change, Revision
+from editorial import passkeys, signing, workflow
+from editorial.models import Change, Passkey, Revision
 
 
 def edit(user, instance, change=None, reason="Edit", **fields):
@@ -54,6 +54,31 @@ def sign(user, password: str | None = None) -> signing.Signing:
         user=user,
         username=user.get_username(),
         password=password_of(user) if password is None else password,
+    )
+    if not signing.is_certified(user):
+        signing.signature_certify(signing=proof)
+    return proof
+
+
+def sign_with_passkey(user, authenticator, content_hash: str) -> signing.Signing:
+    """`user` signs `content_hash` with `authenticator` (tests/authenticator.py), a passkey of
+    theirs (added here on first use), as the review form's passkey button does; certified
+    on first use."""
+    if not Passkey.objects.filter(credential_id=authenticator.id).exists():
+        Passkey.objects.create(
+            user=user,
+            credential_id=authenticator.id,
+            public_key=authenticator.cose_public_key(),
+            name="Work laptop",
+            transports=["internal"],
+        )
+    request = signing_request(user)
+    options = passkeys.signing_options(request, user, content_hash)
+    proof = signing.signing_by_passkey(
+        request,
+        user=user,
+        content_hash=content_hash,
+        response=authenticator.get(options, "http://testserver"),
     )
     if not signing.is_certified(user):
         signing.signature_certify(signing=proof)

@@ -57,5 +57,24 @@ def test_the_bundle_document_prints_each_section_on_a_new_page(page, bundle_file
     breaks = page.eval_on_selector_all(
         "h2", "headings => headings.map(h => getComputedStyle(h).breakBefore)"
     )
-    assert breaks == ["avoid", "page", "page", "page"]
+    assert breaks == ["avoid", "page", "page", "page", "page"]
     page.screenshot(path=str(artifacts / "audit-bundle-print.png"), full_page=True)
+
+
+def test_each_signature_shows_its_printed_name_date_and_time_and_meaning_first(
+    page, bundle_file, artifacts
+):
+    page.goto(bundle_file.as_uri())
+    signatures = page.locator("table.signature")
+    assert signatures.count() == 5
+    passkey = signatures.filter(has_text="passkey").first
+    headings = passkey.locator("th").all_inner_texts()
+    assert headings[:3] == [
+        "Printed name of the signer",
+        "Date and time signed",
+        "Meaning of the signature",
+    ]
+    assert "Paula Physician" in passkey.locator("td").first.inner_text()
+    assert "(America/New_York)" in passkey.locator("td").nth(1).inner_text()
+    assert passkey.locator("td").nth(2).inner_text().startswith("Approved as medically accurate")
+    passkey.screenshot(path=str(artifacts / "audit-bundle-signature.png"))

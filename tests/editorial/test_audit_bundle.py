@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from drugs.models import Page
 from editorial import audit_bundle, audit_verify, hashing
-from editorial.models import AuditEntry, Publication, Review, Revision
+from editorial.models import AuditEntry, Publication, Review, Revision, Signature
 from tests.editorial.audit_story import tell
 from tests.workflow import edit, publish_through_review
 
@@ -102,6 +102,97 @@ def test_every_review_is_there_with_the_credential_its_reviewer_held_then(
     assert all(r["is_full_review"] is False and r["created_at"] for r in page_revision["reviews"])
 
 
+def test_every_review_carries_its_signature_with_every_value_its_hash_covers(story, bundle):
+    reviews = [
+        review for revision in revisions_of(bundle).values() for review in revision["reviews"]
+    ]
+    assert len(reviews) == 5
+    for review in reviews:
+        signature = review["signature"]
+        stored = Signature.objects.get(review_id=review["id"])
+        assert signature["id"] == stored.pk and signature["hash"] == stored.hash
+        assert set(signature["fields"]) == {*hashing.SIGNATURE_FIELDS, "page_ids"}
+        assert hashing.digest("signature", signature["fields"]) == stored.hash
+        assert signature["meaning_display"] == stored.get_meaning_display()
+        assert signature["fields"]["printed_name"] == stored.printed_name
+        assert signature["fields"]["signed_at"] == stored.signed_at.isoformat()
+        assert signature["fields"]["time_zone"] == "America/New_York"
+        assert signature["signed_at_local"] == stored.signed_at_local.isoformat()
+
+
+def test_a_request_for_changes_is_signed_with_its_meaning(bundle, nurse):
+    (review,) = [
+        r
+        for revision in revisions_of(bundle).values()
+        for r in revision["reviews"]
+        if r["decision"] == Review.Decision.REQUEST_CHANGES
+    ]
+    fields = review["signature"]["fields"]
+    assert (fields["signer_id"], fields["printed_name"], fields["meaning"]) == (
+        nurse.pk,
+        "Nina Nurse",
+        "changes_requested",
+    )
+    assert review["signature"]["meaning_display"] == "Requested changes"
+    assert bundle["signature_meanings"]["changes_requested"] == "Requested changes"
+    assert (fields["method"], fields["passkey_credential_id"], fields["webauthn_assertion"]) == (
+        "password",
+        "",
+        {},
+    )
+
+
+def test_a_passkey_signature_carries_its_credential_id_and_webauthn_assertion(story, bundle):
+    revision = revisions_of(bundle)[story.page_change.current_revision().pk]
+    (signature,) = [
+        r["signature"]["fields"]
+        for r in revision["reviews"]
+        if r["signature"]["fields"]["method"] == "passkey"
+    ]
+    assertion = signature["webauthn_assertion"]
+    assert assertion["credential_id"] == signature["passkey_credential_id"]
+    assert {"authenticator_data", "client_data_json", "signature", "public_key", "rp_id"} <= set(
+        assertion
+    )
+    assert signature["content_hash"] == revision["content_hash"]
+
+
+def test_each_entry_naming_a_signature_carries_its_id_and_hash(bundle):
+    signatures = {
+        r["signature"]["id"]: r["signature"]["hash"]
+        for revision in revisions_of(bundle).values()
+        for r in revision["reviews"]
+    }
+    naming = [e for e in bundle["audit_entries"] if "signature_id" in e["fields"]]
+    assert {e["fields"]["signature_id"]: e["fields"]["signature_integrity"] for e in naming} == (
+        signatures
+    )
+    assert {e["fields"]["action"] for e in naming} == {"approve", "request_changes"}
+    submit = next(e for e in bundle["audit_entries"] if e["fields"]["action"] == "submit")
+    assert "signature_id" not in submit["fields"]
+
+
+def test_a_failed_signing_attempt_on_one_of_the_page_s_changes_is_in_the_bundle(
+    story, bundle, physician
+):
+    (failed,) = [e for e in bundle["audit_entries"] if e["fields"]["action"] == "signing_failed"]
+    assert failed["fields"]["actor_id"] == physician.pk
+    assert failed["fields"]["change_id"] == story.drug_change.pk
+    assert failed["fields"]["comment"] == "Wrong password."
+
+
+def test_the_signers_certifications_are_there_with_the_entries_that_recorded_them(
+    bundle, physician, nurse
+):
+    rows = {row["user_id"]: row for row in bundle["signature_certifications"]}
+    assert set(rows) == {physician.pk, nurse.pk}
+    for row in rows.values():
+        entry = row["audit_entry"]
+        assert entry["fields"]["action"] == "signature_certified"
+        assert entry["fields"]["comment"] == row["statement"]
+        assert hashing.digest("audit", entry["fields"]) == entry["hash"]
+
+
 def test_comments_come_with_their_replies_and_resolutions(story, bundle, physician):
     (change,) = [c for c in bundle["changes"] if c["id"] == story.drug_change.pk]
     comment, reply = change["comments"]
@@ -155,7 +246,7 @@ def test_the_bundle_is_canonical_json_and_its_digest_covers_all_the_rest(bundle)
     text = audit_bundle.bundle_json(bundle)
     assert json.loads(text) == bundle
     assert text == audit_bundle.canonical_json(json.loads(text)) + "\n"
-    assert bundle["format"] == "imprimatur-audit-bundle" and bundle["format_version"] == 1
+    assert bundle["format"] == "imprimatur-audit-bundle" and bundle["format_version"] == 2
     assert bundle["digest"]["value"] == audit_bundle.bundle_digest(bundle)
     assert audit_verify.verify(bundle) == []
 
@@ -185,6 +276,20 @@ def test_the_html_is_a_printable_document_of_the_same_data_without_script(bundle
         assert entry["hash"] in html
     assert "Say whether it is taken with food." in html
     assert "AOCN" in html
+
+
+def test_the_html_shows_each_signature_s_printed_name_date_and_time_and_meaning(bundle):
+    html = audit_bundle.bundle_html(bundle)
+    for revision in revisions_of(bundle).values():
+        for review in revision["reviews"]:
+            signature = Signature.objects.get(review_id=review["id"])
+            assert (
+                f"<caption>Electronic signature of review {review['id']}: "
+                f"{signature.printed_name}, {signature.get_meaning_display()}</caption>"
+            ) in html
+            assert f"<strong>{signature.signed_at_text}</strong>" in html
+            assert signature.hash in html
+    assert "Signature certifications" in html
 
 
 # --- manage.py export_audit -------------------------------------------------------------------

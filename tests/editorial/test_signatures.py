@@ -6,6 +6,7 @@ throttle. A signature holds the printed name, credential, meaning, time and zone
 the content hash signed, and is chained into the audit trail.
 """
 
+import dataclasses
 import datetime
 import json
 
@@ -36,6 +37,7 @@ from tests.workflow import (
     publish_through_review,
     request_changes,
     sign,
+    sign_with_passkey,
     signed,
     signing_request,
     submit,
@@ -349,6 +351,20 @@ def test_verify_integrity_names_a_signature_whose_hash_was_rewritten_too(revisio
     assert not passed
     entry = AuditEntry.objects.get(action=AuditEntry.Action.APPROVE)
     assert f"audit entry {entry.pk} (#{entry.seq}, approve): its content does not match" in output
+
+
+def test_verify_integrity_names_a_passkey_signature_of_a_passkey_it_does_not_name(
+    revision, physician
+):
+    proof = sign_with_passkey(physician, SoftAuthenticator(), revision.content_hash)
+    proof = dataclasses.replace(proof, passkey_credential_id="AAAA")
+    signature = _approve(revision, physician, proof).signature
+    passed, output = verify()
+    assert not passed
+    assert (
+        f"signature {signature.pk} (Paula Physician): its passkey assertion is not from the "
+        "passkey it names"
+    ) in output
 
 
 def test_the_database_refuses_to_rewrite_a_signature(revision, physician):

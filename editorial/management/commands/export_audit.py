@@ -6,8 +6,8 @@ from editorial import audit_bundle
 class Command(BaseCommand):
     help = (
         "Write one page's audit bundle: every publication with its compliance number, the "
-        "revisions and reviews behind them, the audit entries and the reviewers' credential "
-        "history, as canonical JSON (which `python editorial/audit_verify.py` checks) or as "
+        "revisions and signed reviews behind them, the audit entries, the reviewers' credential "
+        "history and the signers' certifications, as canonical JSON (which `python editorial/audit_verify.py` checks) or as "
         "a printable HTML document."
     )
 

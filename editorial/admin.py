@@ -303,6 +303,11 @@ class ChangeAdmin(SimpleHistoryAdmin):
         revision = change.current_revision()
         user = request.user
         may = {action: workflow.may_act(user, change, action) for action in workflow.Action.values}
+        reviews = list(revision.reviews.select_related("reviewer", "signature")) if revision else []
+        own_review = next((r for r in reviews if r.reviewer_id == user.pk), None)
+        if own_review is not None:
+            # One signature per reviewer and revision (the workflow refuses another).
+            may["approve"] = may["request_changes"] = False
         signs = revision is not None and (may["approve"] or may["request_changes"])
         comments = list(
             change.comments.filter(parent__isnull=True)
@@ -343,9 +348,8 @@ class ChangeAdmin(SimpleHistoryAdmin):
             "claims": change.review_claims.select_related("reviewer"),
             "may_comment": workflow.may_comment(user),
             "may_claim": workflow.may_claim(user, change),
-            "reviews": list(revision.reviews.select_related("reviewer", "signature"))
-            if revision
-            else [],
+            "reviews": reviews,
+            "own_review": own_review,
             "progress": workflow.policy_progress(revision) if revision else [],
             "records": [
                 _record_row(record) for record in change.records.order_by("model", "object_id")

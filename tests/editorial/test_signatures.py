@@ -412,6 +412,16 @@ def test_a_physician_signs_an_approval_through_the_admin(client, revision, physi
     assert SignatureCertification.objects.filter(user=physician).exists()
 
 
+def test_a_reviewer_who_has_signed_the_revision_is_offered_no_second_signature(
+    client, revision, physician
+):
+    client.force_login(physician)
+    post_review(client, physician, revision)
+    html = screen(client, revision)
+    assert 'name="password"' not in html
+    assert "You have signed revision 1: Approved as medically accurate." in html
+
+
 def test_a_wrong_password_through_the_admin_says_so_keeps_the_comment_and_records_nothing(
     client, revision, physician
 ):

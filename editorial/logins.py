@@ -151,13 +151,19 @@ def notify_account_locked(username: str, when: datetime) -> None:
 def lockout_response(
     request: HttpRequest, original_response: HttpResponse | None, credentials: dict | None
 ) -> HttpResponse:
-    """The page a refused login gets, in the admin's look: why, and what to do now."""
+    """The page a refused login gets, in the admin's look: why, and what to do now.
+
+    Someone already signed in was re-entering their password to sign (`editorial.signing`),
+    whose failures count as logins' do: the page says signing is what was refused.
+    """
     username = get_client_username(request, credentials)
     locked = account_locked(username)
     cool_off = get_cool_off(request)
+    signing = bool(getattr(request, "user", None) and request.user.is_authenticated)
     context = {
         **admin.site.each_context(request),
-        "title": "Login refused",
+        "title": "Signing refused" if signing else "Login refused",
+        "signing": signing,
         "account_locked": locked,
         "minutes": int(cool_off.total_seconds() // 60),
     }

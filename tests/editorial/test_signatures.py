@@ -583,6 +583,16 @@ def test_five_wrong_passwords_through_the_admin_pause_signing_as_they_pause_logg
     assert not Review.objects.exists()
 
 
+def test_signing_paused_says_so_in_words_about_signing_not_logging_in(client, revision, physician):
+    client.force_login(physician)
+    for _ in range(5):
+        response = post_review(client, physician, revision, password=WRONG)
+    html = response.content.decode()
+    assert "<h1>Signing refused</h1>" in html
+    assert "Signing with this account from your address is paused for 15 minutes" in html
+    assert "Login refused" not in html
+
+
 def test_verify_integrity_names_a_publication_that_is_not_what_its_revision_signed(
     writer, physician, nurse, managing_editor, everolimus
 ):

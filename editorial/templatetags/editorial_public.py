@@ -1,4 +1,8 @@
+from datetime import date
+
 from django import template
+from django.utils import translation
+from django.utils.formats import date_format
 
 from editorial.snapshots import citation_from_content, safe_href
 from editorial.structured_data import reviewers_phrase
@@ -29,3 +33,33 @@ def citation_links(reference: dict) -> list[dict[str, str]]:
     if citation.url and safe_href(citation.url):
         links.append({"label": "Web page", "url": citation.url})
     return links
+
+
+# How English pages have always written a date in full ("August 17, 2021").
+ENGLISH_LONG_DATE = "F j, Y"
+
+
+@register.simple_tag
+def html_lang() -> str:
+    """The `lang` of the page's html element: the active language without its region."""
+    return translation.get_language().partition("-")[0]
+
+
+@register.filter(expects_localtime=True)
+def long_date(value: date | None) -> str:
+    """A date written in full in the active language: English as its pages always wrote it,
+    any other language as Django's formats for it do (Spanish: "17 de agosto de 2021")."""
+    if value is None or value == "":
+        return ""
+    english = translation.get_language().partition("-")[0] == "en"
+    return date_format(value, ENGLISH_LONG_DATE if english else "DATE_FORMAT")
+
+
+@register.simple_tag
+def home_url() -> str:
+    """The site's index in the active language (for 500.html, which has no context)."""
+    from django.urls import reverse
+
+    from editorial.public.languages import url_namespace
+
+    return reverse(f"{url_namespace()}:index")

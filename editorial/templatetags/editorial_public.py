@@ -3,6 +3,7 @@ from datetime import date
 from django import template
 from django.utils import translation
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from editorial.snapshots import citation_from_content, safe_href
 from editorial.structured_data import reviewers_phrase
@@ -27,11 +28,11 @@ def citation_links(reference: dict) -> list[dict[str, str]]:
     citation = citation_from_content(reference)
     links = []
     if citation.doi:
-        links.append({"label": "Full text via DOI", "url": citation.doi_url})
+        links.append({"label": _("Full text via DOI"), "url": citation.doi_url})
     if citation.pmid:
-        links.append({"label": "PubMed record", "url": citation.pubmed_url})
+        links.append({"label": _("PubMed record"), "url": citation.pubmed_url})
     if citation.url and safe_href(citation.url):
-        links.append({"label": "Web page", "url": citation.url})
+        links.append({"label": _("Web page"), "url": citation.url})
     return links
 
 

@@ -44,3 +44,8 @@ def url_namespace(language: str | None = None) -> str:
     language (the names every English address has always had), the code otherwise."""
     language = language or translation.get_language()
     return "editorial" if is_default(language) else language
+
+
+def other_languages() -> list[str]:
+    """The languages read under a prefix (`es`), in settings order."""
+    return [code for code, _name in settings.LANGUAGES[1:]]

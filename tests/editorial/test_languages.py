@@ -11,6 +11,7 @@ from django.template import Context, Template
 from django.utils import translation
 
 from config.messages import differences
+from editorial import workflow
 from editorial.public.languages import language_from_path
 from editorial.snapshots import render_page_body
 
@@ -249,3 +250,21 @@ def test_the_committed_catalogue_translates_every_msgid():
     po = (Path(__file__).parents[2] / "locale/es/LC_MESSAGES/django.po").read_text()
     assert re.search(r'^msgstr ""\n\n', po[po.index("\n\n") :], re.M) is None
     assert differences(po, po) == []
+
+
+def test_a_taken_down_pages_spanish_address_links_no_english_page(
+    client, seed_page, seed_url, managing_editor
+):
+    workflow.page_unpublish(page=seed_page, editor=managing_editor)
+    response = client.get(spanish(seed_url))
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert "No encontramos esa página" in html and seed_url not in html
+
+
+def test_an_unreadable_spanish_search_is_a_spanish_400(client, seed_publication):
+    response = client.get(spanish("/search/?q=a%00b"))
+    html = without_names(response.content.decode(), "Cancer drug information")
+    assert response.status_code == 400
+    assert "No podemos responder a esa solicitud" in html
+    assert [word for word in ENGLISH_CHROME if word in html] == []

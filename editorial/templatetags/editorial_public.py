@@ -1,10 +1,12 @@
 from datetime import date
 
 from django import template
+from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from editorial.public.languages import is_default, url_namespace
 from editorial.snapshots import citation_from_content, safe_href
 from editorial.structured_data import reviewers_phrase
 from references.formatting import format_citation_html
@@ -48,19 +50,15 @@ def html_lang() -> str:
 
 @register.filter(expects_localtime=True)
 def long_date(value: date | None) -> str:
-    """A date written in full in the active language: English as its pages always wrote it,
-    any other language as Django's formats for it do (Spanish: "17 de agosto de 2021")."""
+    """A date written in full in the active language: the default language (English) as its
+    pages always wrote it, any other as Django's formats for it do (Spanish: "17 de agosto
+    de 2021")."""
     if value is None or value == "":
         return ""
-    english = translation.get_language().partition("-")[0] == "en"
-    return date_format(value, ENGLISH_LONG_DATE if english else "DATE_FORMAT")
+    return date_format(value, ENGLISH_LONG_DATE if is_default() else "DATE_FORMAT")
 
 
 @register.simple_tag
 def home_url() -> str:
     """The site's index in the active language (for 500.html, which has no context)."""
-    from django.urls import reverse
-
-    from editorial.public.languages import url_namespace
-
     return reverse(f"{url_namespace()}:index")

@@ -11,7 +11,6 @@ from typing import Any
 from django import forms
 from django.core.validators import RegexValidator
 from django.utils.html import format_html_join
-from django.utils.translation import gettext_lazy as _
 
 from .models import Change, Comment, Revision, Signature
 from .signing import CERTIFICATION_STATEMENT
@@ -35,7 +34,7 @@ class SearchForm(forms.Form):
     label_suffix = ""
 
     q = forms.CharField(
-        label=_("Search pages, drugs and side effects"), required=False, widget=forms.SearchInput
+        label="Search pages, drugs and side effects", required=False, widget=forms.SearchInput
     )
 
     def __init__(self, *args, **kwargs) -> None:

@@ -7,17 +7,13 @@ and its arguments, so each is kept under those; a changed URLconf (tests overrid
 forgets them all, as Django forgets its own resolvers.
 """
 
-import contextlib
 import functools
 from typing import Any
 
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
-from django.utils.translation import get_language
-
-from .languages import url_namespace
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 # What the header, the footer and the feeds' links of every public page point to.
 SITE_LINKS = ("index", "drugs", "glossary", "search", "changes_feed")
@@ -26,12 +22,8 @@ PAGE_LINKS = ("page_references", "page_changes", "page_changes_feed")
 
 
 @functools.lru_cache(maxsize=8)
-def _site_links(prefix: str, urlconf: Any, namespace: str) -> dict[str, str]:
-    links = {}
-    for name in SITE_LINKS:
-        with contextlib.suppress(NoReverseMatch):  # a language's site has no feeds yet
-            links[name] = reverse(f"{namespace}:{name}")
-    return links
+def _site_links(prefix: str, urlconf: Any) -> dict[str, str]:
+    return {name: reverse(f"editorial:{name}") for name in SITE_LINKS}
 
 
 @functools.lru_cache(maxsize=4096)
@@ -40,9 +32,8 @@ def _page_links(prefix: str, urlconf: Any, slug: str) -> dict[str, str]:
 
 
 def site_links() -> dict[str, str]:
-    """The site's navigation addresses in the active language, by URL name
-    (`site_links.drugs` is `/drugs/` in English, `/es/drugs/` in Spanish)."""
-    return _site_links(get_script_prefix(), get_urlconf(), url_namespace(get_language()))
+    """The site's navigation addresses, by URL name (`site_links.drugs` is `/drugs/`)."""
+    return _site_links(get_script_prefix(), get_urlconf())
 
 
 def page_links(slug: str) -> dict[str, str]:
@@ -58,5 +49,5 @@ def forget(*, setting: str, **kwargs: Any) -> None:
 
 
 def context(request: HttpRequest) -> dict[str, Any]:
-    """Context processor: `site_links` for every template, in the active language."""
+    """Context processor: `site_links` for every template."""
     return {"site_links": site_links()}

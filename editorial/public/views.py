@@ -57,7 +57,6 @@ def _page_or_gone(
     slug: str,
     suffix: str = "",
     fields: tuple[str, ...] = PAGE_FIELDS,
-    annotations: dict[str, Any] | None = None,
 ) -> Publication | HttpResponse:
     """The live publication at `slug`; else a redirect for an old address, or 410, or 404.
 
@@ -65,10 +64,7 @@ def _page_or_gone(
     """
     try:
         # Only a live pointer has a slug, and it is unique: no ordering, no live() filter.
-        found = Publication.objects.select_related("version").only(*fields)
-        if annotations:
-            found = found.annotate(**annotations)
-        return found.get(current__slug=slug)
+        return Publication.objects.select_related("version").only(*fields).get(current__slug=slug)
     except Publication.DoesNotExist:
         return moved_or_gone(request, slug, suffix)
 

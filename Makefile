@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 LOCAL := DJANGO_SETTINGS_MODULE=config.settings.local
 
-.PHONY: run test lint install guide-screenshots
+.PHONY: run test lint install guide-screenshots messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,3 +36,7 @@ lint: install
 ## Take the editors' guide's screenshots again, into docs/editors-guide/ (needs Chromium and npm ci)
 guide-screenshots: install
 	REFRESH_GUIDE_SCREENSHOTS=1 REQUIRE_BROWSER=1 $(BIN)/pytest tests/browser/test_editors_guide.py
+
+## Regenerate the Spanish catalogue of the site's own words and compile it (needs GNU gettext)
+messages: install
+	$(LOCAL) $(BIN)/python -m config.messages --update

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -19,5 +20,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("editorial.api.urls")),
     *root_urlpatterns,
+    # Each language but the default at /<code>/ (editorial.public.languages).
+    *(
+        path(
+            f"{code}/", include(("editorial.public.translated_urls", "translated"), namespace=code)
+        )
+        for code, _name in settings.LANGUAGES[1:]
+    ),
     path("", include("editorial.public.urls")),
 ]

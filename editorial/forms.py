@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.core.validators import RegexValidator
 from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from .models import Change, Comment, Revision, Signature
 from .signing import CERTIFICATION_STATEMENT
@@ -34,7 +35,7 @@ class SearchForm(forms.Form):
     label_suffix = ""
 
     q = forms.CharField(
-        label="Search pages, drugs and side effects", required=False, widget=forms.SearchInput
+        label=_("Search pages, drugs and side effects"), required=False, widget=forms.SearchInput
     )
 
     def __init__(self, *args, **kwargs) -> None:

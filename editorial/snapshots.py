@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Exists, Max, OuterRef
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 from drugs.formatting import paragraphs, side_effect_text
 from drugs.models import (
@@ -393,16 +394,17 @@ def _canonical(value: Any) -> str:
 # Pages that show a drug share its section, word for word: a change to a shared drug
 # renders it once for all of them, not once per page. The HTML is a pure function of
 # the content, so it can be kept for as long as the process lives.
+# Keyed on the active language too: the templates' own words are translated.
 @functools.lru_cache(maxsize=1024)
-def _side_effects_html(canonical: str) -> SafeString:
+def _side_effects_html(canonical: str, language: str) -> SafeString:
     groups = json.loads(canonical)
     return render_to_string("editorial/page_side_effects.html", {"drug": {"side_effects": groups}})
 
 
 @functools.lru_cache(maxsize=1024)
-def _drug_section_html(canonical: str) -> SafeString:
+def _drug_section_html(canonical: str, language: str) -> SafeString:
     section = json.loads(canonical)
-    side_effects = _side_effects_html(_canonical(section["drug"]["side_effects"]))
+    side_effects = _side_effects_html(_canonical(section["drug"]["side_effects"]), language)
     return render_to_string(
         "editorial/page_drug_section.html",
         {"section": section, "drug": section["drug"], "side_effects": side_effects},
@@ -424,7 +426,10 @@ def render_page_body(content: dict[str, Any]) -> str:
     Last Revised, since the content hash is the content's, not the body's.
     """
     references = [format_citation_html(citation_from_content(ref)) for ref in content["references"]]
-    sections = [_drug_section_html(_canonical(section)) for section in content["drug_sections"]]
+    language = get_language()
+    sections = [
+        _drug_section_html(_canonical(section), language) for section in content["drug_sections"]
+    ]
     html = render_to_string(
         "editorial/page_body.html",
         {"page": content, "sections": sections, "references": references},

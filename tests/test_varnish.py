@@ -201,6 +201,17 @@ def test_a_second_read_of_a_public_page_is_a_cache_hit(varnish):
     assert second.text == first.text
 
 
+def test_an_english_page_is_one_cached_copy_whatever_the_browser_language(varnish):
+    url = seed_import().get_absolute_url()
+    first = varnish.get(url)
+    assert first.headers["X-Cache"] == "MISS"
+    assert "Accept-Language" not in (first.headers.get("Vary") or "")
+    asked = varnish.get(url, **{"Accept-Language": "es"})
+    assert asked.headers["X-Cache"] == "HIT" and asked.text == first.text
+    # Its Spanish address is a page of its own.
+    assert varnish.get("/es" + url).headers["X-Cache"] == "MISS"
+
+
 def test_tracking_parameters_are_the_same_cached_page(varnish):
     url = seed_import().get_absolute_url()
     assert varnish.get(url).headers["X-Cache"] == "MISS"

@@ -137,6 +137,10 @@ LANGUAGE_CODE = "en-us"
 # The site's time zone: every date shown to readers and editors is in it.
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/New_York")
 USE_I18N = True
+# The public site's languages; the first is the default, at the addresses without a prefix.
+# Each other language reads at /<code>/… (editorial.public.languages).
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"

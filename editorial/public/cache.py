@@ -38,6 +38,7 @@ from django.core.cache import BaseCache, caches
 from django.core.cache.backends.dummy import DummyCache
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
+from django.utils import translation
 from django.utils.cache import (
     cc_delim_re,
     get_cache_key,
@@ -47,6 +48,8 @@ from django.utils.cache import (
     patch_cache_control,
     set_response_etag,
 )
+
+from .languages import language_from_path
 
 GENERATION_KEY = "public:generation"
 # The prefix of the keys django.utils.cache builds; a page's key adds the generation.
@@ -234,6 +237,15 @@ class PublicCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # The language first: Django's cache keys include the active language, so it must
+        # be the address's before any lookup (editorial.public.languages says why not
+        # LocaleMiddleware). The previous language comes back after the response.
+        language = language_from_path(request.path_info)
+        request.LANGUAGE_CODE = language
+        with translation.override(language):
+            return self._respond(request)
+
+    def _respond(self, request: HttpRequest) -> HttpResponse:
         page = _public_page(request)
         lookup = (
             request.method in ("GET", "HEAD")

@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils.module_loading import import_string
 
 from editorial.models import PendingPurge, Publication
+from editorial.public.languages import other_languages
 
 logger = logging.getLogger(__name__)
 
@@ -100,13 +101,19 @@ class Invalidation:
 
 
 def page_urls(publication: Publication) -> list[str]:
-    """The addresses one publication is read at: the page, its references, its changes and their feed."""
+    """The addresses one publication is read at: the page, its references, its changes and their
+    feed; then the same page's addresses in each other language (their 404 links it)."""
     kwargs = {"slug": publication.slug}
     return [
         reverse("editorial:page", kwargs=kwargs),
         reverse("editorial:page_references", kwargs=kwargs),
         reverse("editorial:page_changes", kwargs=kwargs),
         reverse("editorial:page_changes_feed", kwargs=kwargs),
+        *(
+            reverse(f"{language}:{name}", kwargs=kwargs)
+            for language in other_languages()
+            for name in ("page", "page_references", "page_changes")
+        ),
     ]
 
 
@@ -116,14 +123,15 @@ def drug_slugs(publication: Publication) -> list[str]:
 
 
 def list_urls(publications: Iterable[Publication]) -> list[str]:
-    """The lists that show these publications: home, their drugs' pages, drugs, glossary,
+    """The lists that show these publications: home, their drugs' pages (in every language), drugs, glossary,
     sitemap, and the site's feed of changes."""
     urls = [reverse("editorial:index")]
     for publication in publications:
         for slug in drug_slugs(publication):
-            url = reverse("editorial:drug", kwargs={"slug": slug})
-            if url not in urls:
-                urls.append(url)
+            for namespace in ("editorial", *other_languages()):
+                url = reverse(f"{namespace}:drug", kwargs={"slug": slug})
+                if url not in urls:
+                    urls.append(url)
     return [
         *urls,
         reverse("editorial:drugs"),

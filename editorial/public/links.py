@@ -7,13 +7,17 @@ and its arguments, so each is kept under those; a changed URLconf (tests overrid
 forgets them all, as Django forgets its own resolvers.
 """
 
+import contextlib
 import functools
 from typing import Any
 
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpRequest
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
+
+from .languages import url_namespace
 
 # What the header, the footer and the feeds' links of every public page point to.
 SITE_LINKS = ("index", "drugs", "glossary", "search", "changes_feed")
@@ -22,8 +26,12 @@ PAGE_LINKS = ("page_references", "page_changes", "page_changes_feed")
 
 
 @functools.lru_cache(maxsize=8)
-def _site_links(prefix: str, urlconf: Any) -> dict[str, str]:
-    return {name: reverse(f"editorial:{name}") for name in SITE_LINKS}
+def _site_links(prefix: str, urlconf: Any, namespace: str) -> dict[str, str]:
+    links = {}
+    for name in SITE_LINKS:
+        with contextlib.suppress(NoReverseMatch):  # a language's site has no feeds yet
+            links[name] = reverse(f"{namespace}:{name}")
+    return links
 
 
 @functools.lru_cache(maxsize=4096)
@@ -32,8 +40,9 @@ def _page_links(prefix: str, urlconf: Any, slug: str) -> dict[str, str]:
 
 
 def site_links() -> dict[str, str]:
-    """The site's navigation addresses, by URL name (`site_links.drugs` is `/drugs/`)."""
-    return _site_links(get_script_prefix(), get_urlconf())
+    """The site's navigation addresses in the active language, by URL name
+    (`site_links.drugs` is `/drugs/` in English, `/es/drugs/` in Spanish)."""
+    return _site_links(get_script_prefix(), get_urlconf(), url_namespace(get_language()))
 
 
 def page_links(slug: str) -> dict[str, str]:
@@ -49,5 +58,5 @@ def forget(*, setting: str, **kwargs: Any) -> None:
 
 
 def context(request: HttpRequest) -> dict[str, Any]:
-    """Context processor: `site_links` for every template."""
+    """Context processor: `site_links` for every template, in the active language."""
     return {"site_links": site_links()}

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanen
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from editorial import identity
 from editorial.forms import SearchForm
@@ -87,7 +88,7 @@ def page_list(request: HttpRequest) -> HttpResponse:
     for publication in (
         live().only("slug", "title", "cancer_type", "last_revised").order_by("title")
     ):
-        groups[publication.cancer_type or "Other"].append(publication)
+        groups[publication.cancer_type or _("Other")].append(publication)
     return render(
         request,
         "editorial/page_list.html",

@@ -1,5 +1,12 @@
-from django import template
+from datetime import date
 
+from django import template
+from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from editorial.public.languages import is_default, url_namespace
 from editorial.snapshots import citation_from_content, safe_href
 from editorial.structured_data import reviewers_phrase
 from references.formatting import format_citation_html
@@ -23,9 +30,35 @@ def citation_links(reference: dict) -> list[dict[str, str]]:
     citation = citation_from_content(reference)
     links = []
     if citation.doi:
-        links.append({"label": "Full text via DOI", "url": citation.doi_url})
+        links.append({"label": _("Full text via DOI"), "url": citation.doi_url})
     if citation.pmid:
-        links.append({"label": "PubMed record", "url": citation.pubmed_url})
+        links.append({"label": _("PubMed record"), "url": citation.pubmed_url})
     if citation.url and safe_href(citation.url):
-        links.append({"label": "Web page", "url": citation.url})
+        links.append({"label": _("Web page"), "url": citation.url})
     return links
+
+
+# How English pages have always written a date in full ("August 17, 2021").
+ENGLISH_LONG_DATE = "F j, Y"
+
+
+@register.simple_tag
+def html_lang() -> str:
+    """The `lang` of the page's html element: the active language without its region."""
+    return translation.get_language().partition("-")[0]
+
+
+@register.filter(expects_localtime=True)
+def long_date(value: date | None) -> str:
+    """A date written in full in the active language: the default language (English) as its
+    pages always wrote it, any other as Django's formats for it do (Spanish: "17 de agosto
+    de 2021")."""
+    if value is None or value == "":
+        return ""
+    return date_format(value, ENGLISH_LONG_DATE if is_default() else "DATE_FORMAT")
+
+
+@register.simple_tag
+def home_url() -> str:
+    """The site's index in the active language (for 500.html, which has no context)."""
+    return reverse(f"{url_namespace()}:index")

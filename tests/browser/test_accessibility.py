@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
 from drugs.models import Drug
 from editorial import identity, workflow
@@ -87,6 +88,13 @@ def _server_error(page, live_server, seed, people):
     return 500
 
 
+def _spanish_server_error(page, live_server, seed, people):
+    page.goto(live_server.url + "/robots.txt")
+    with translation.override("es"):
+        page.set_content(render_to_string("500.html"))
+    return 500
+
+
 def _with_identity(path: Callable[[Publication], str]):
     """The site once a managing editor gave it a name, a logo and a contact page."""
 
@@ -127,6 +135,15 @@ PUBLIC_TEMPLATES = {
     "gone": (_unpublished(lambda seed: seed.get_absolute_url()), 410),
     "preview": (_preview, 200),
     "500": (_server_error, 500),
+    # The Spanish site: nothing is published in Spanish yet.
+    "es_page_list": (_get(lambda seed: "/es/"), 200),
+    "es_not_in_language": (_get(lambda seed: "/es" + seed.get_absolute_url()), 404),
+    "es_drug_not_in_language": (_get(lambda seed: "/es/drugs/everolimus/"), 404),
+    "es_drug_list": (_get(lambda seed: "/es/drugs/"), 200),
+    "es_glossary": (_get(lambda seed: "/es/side-effects/"), 200),
+    "es_search": (_get(lambda seed: "/es/search/?q=dolor"), 200),
+    "es_404": (_get(lambda seed: "/es/no-such-page/"), 404),
+    "es_500": (_spanish_server_error, 500),
 }
 
 
@@ -323,6 +340,20 @@ def test_the_seed_page_is_saved_as_screenshots_at_320_pixels_and_desktop(
         page = page_at_width(browser, width)
         try:
             page.goto(live_server.url + seed.get_absolute_url())
+            page.screenshot(path=artifacts / name, full_page=True)
+        finally:
+            page.context.close()
+        assert (artifacts / name).stat().st_size > 0
+
+
+def test_a_spanish_page_address_is_saved_as_screenshots_at_320_pixels_and_desktop(
+    browser, live_server, seed, artifacts
+):
+    for width, name in ((NARROWEST, "es-not-in-language-320.png"), (DESKTOP, "es-index.png")):
+        page = page_at_width(browser, width)
+        try:
+            url = "/es" + seed.get_absolute_url() if width == NARROWEST else "/es/"
+            page.goto(live_server.url + url)
             page.screenshot(path=artifacts / name, full_page=True)
         finally:
             page.context.close()

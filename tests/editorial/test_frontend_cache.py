@@ -99,6 +99,11 @@ def test_a_publish_purges_the_page_its_references_its_changes_its_feeds_and_ever
         "/side-effects/",
         "/sitemap.xml",
         "/changes/feed/",
+        # The Spanish addresses, whose 404 links the English page or drug while it is live.
+        f"/es{seed_url}",
+        f"/es{seed_url}references/",
+        f"/es{seed_url}changes/",
+        *(f"/es{url}" for url in drug_pages),
     }
     # Every query's results in one ban; every API answer read from publications in another.
     assert banned(caches) == ["^/search/", API_BAN]

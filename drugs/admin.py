@@ -19,6 +19,7 @@ from .models import (
     Page,
     PageReference,
     SideEffectTerm,
+    Translation,
 )
 from .ordering import position_after_last
 
@@ -134,3 +135,9 @@ class PageAdmin(SortableParentMixin, HistoryAdmin):
         (MoreInformationLink, "page"),
         (PageReference, "page"),
     )
+
+
+@admin.register(Translation)
+class TranslationAdmin(HistoryAdmin):
+    list_display = ["model", "object_id", "language"]
+    list_filter = ["language", "model"]

@@ -317,3 +317,55 @@ class PageReference(models.Model):
 
     def __str__(self) -> str:
         return str(self.citation)
+
+
+class Translation(models.Model):
+    """One record's words in another language: the fields of it a reader sees, translated.
+
+    One row per record and language, kept apart from the record itself, so a translator's
+    draft holds this row and never the English record, and an English edit never waits
+    on a translation. `texts` maps each translated field to its text; `sources` keeps,
+    for each, the English text it was translated from, which is what "out of date" and
+    the translator's diff compare against. Which fields of which models can be
+    translated is `TRANSLATABLE`.
+    """
+
+    model = models.CharField(max_length=100, help_text="The record's app_label.model_name.")
+    object_id = models.PositiveBigIntegerField()
+    language = models.CharField(max_length=10)
+    texts = models.JSONField(default=dict, blank=True)
+    sources = models.JSONField(default=dict, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["model", "object_id", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["model", "object_id", "language"], name="drugs_translation_one_per_language"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model} {self.object_id} in {self.language}"
+
+    def clean(self) -> None:
+        fields = TRANSLATABLE.get(self.model)
+        if fields is None:
+            raise ValidationError(f"{self.model} has no translatable fields.")
+        unknown = sorted(set(self.texts) - set(fields))
+        if unknown:
+            raise ValidationError(f"Not translatable: {', '.join(unknown)}.")
+
+
+# The fields a reader sees in words, per model: these, and only these, are translated.
+# Names (a drug's generic name, slugs) and references stay as published.
+TRANSLATABLE: dict[str, tuple[str, ...]] = {
+    "drugs.cancertype": ("name",),
+    "drugs.sideeffectterm": ("name", "explanation"),
+    "drugs.editorialteam": ("name", "description"),
+    "drugs.drug": ("brand_names", "drug_class", "targets", "mechanism", "administration", "route"),
+    "drugs.drugsideeffect": ("wording", "detail"),
+    "drugs.page": ("title", "intro", "more_information_heading"),
+    "drugs.drugsection": ("evidence", "indication"),
+    "drugs.moreinformationlink": ("lead_in", "title"),
+}

@@ -244,6 +244,12 @@ class Change(models.Model):
     title = models.CharField(max_length=200, help_text="What this change is, for editors.")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.EDIT)
     state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
+    language = models.CharField(
+        max_length=10,
+        default="en",
+        help_text="The language this change writes in: English edits the records; any other "
+        "language edits only their translations.",
+    )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     editors = models.ManyToManyField(
         settings.AUTH_USER_MODEL,

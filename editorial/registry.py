@@ -40,6 +40,8 @@ CONTENT: tuple[ContentModel, ...] = (
     ContentModel(drugs.DrugSection, parent="page"),
     ContentModel(drugs.MoreInformationLink, parent="page"),
     ContentModel(drugs.PageReference, parent="page"),
+    # Its own record, not a part: a translator's change holds the translation alone.
+    ContentModel(drugs.Translation),
 )
 
 

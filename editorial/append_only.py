@@ -22,6 +22,8 @@ PROTECTED_TABLES = (
     # Reviewers' electronic signatures and their one-time certifications (0019).
     "editorial_signature",
     "editorial_signaturecertification",
+    # Which language a translated publication is in, and its source (0023).
+    "editorial_publicationtranslation",
 )
 
 _PG_FUNCTION = "editorial_refuse_change"

@@ -855,6 +855,32 @@ class PublicationVersion(AppendOnlyModel):
         return version_label(self.number, self.day)
 
 
+class PublicationTranslation(AppendOnlyModel):
+    """A publication in a language other than the default, and what it was translated from.
+
+    Its own table, written with the publication: publications are never rewritten, not
+    even by a migration, so a publication with no row here is in the default language.
+    `source_content_hash` is the content hash of the default-language publication the
+    translation was made from; the translation is out of date once the page's live
+    default-language content hashes otherwise.
+    """
+
+    publication = models.OneToOneField(
+        Publication, on_delete=models.PROTECT, primary_key=True, related_name="translation"
+    )
+    language = models.CharField(max_length=10)
+    source = models.ForeignKey(
+        Publication,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The default-language publication this was translated from.",
+    )
+    source_content_hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"{self.publication} in {self.language}"
+
+
 class ComplianceNumber(AppendOnlyModel):
     """A publication's compliance number: "IMP-2026-000123", the site's one serial of them.
 
@@ -916,6 +942,33 @@ class CurrentPublication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.page}: {self.publication or 'unpublished'}"
+
+
+class CurrentTranslation(models.Model):
+    """Which publication of a page readers of one other language get now; none once
+    unpublished. The default language's pointer stays `CurrentPublication`, untouched."""
+
+    page = models.ForeignKey(Page, on_delete=models.PROTECT, related_name="+")
+    language = models.CharField(max_length=10)
+    publication = models.OneToOneField(
+        Publication, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # As CurrentPublication's: one unique-index lookup finds a live page by address.
+    slug = models.SlugField(max_length=200, null=True, blank=True)  # noqa: DJ001 (NULL: not live)
+    since = models.DateTimeField()
+
+    objects = CurrentPublicationQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["page", "language"], name="one_current_translation"),
+            models.UniqueConstraint(
+                fields=["language", "slug"], name="one_translated_page_per_address"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.page} in {self.language}: {self.publication or 'unpublished'}"
 
 
 class PublishedVersion(models.Model):

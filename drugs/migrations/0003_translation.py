@@ -7,49 +7,86 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('drugs', '0002_drug_section_field_labels_say_where_text_goes'),
+        ("drugs", "0002_drug_section_field_labels_say_where_text_goes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalTranslation',
+            name="HistoricalTranslation",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('model', models.CharField(help_text="The record's app_label.model_name.", max_length=100)),
-                ('object_id', models.PositiveBigIntegerField()),
-                ('language', models.CharField(max_length=10)),
-                ('texts', models.JSONField(blank=True, default=dict)),
-                ('sources', models.JSONField(blank=True, default=dict)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "model",
+                    models.CharField(
+                        help_text="The record's app_label.model_name.", max_length=100
+                    ),
+                ),
+                ("object_id", models.PositiveBigIntegerField()),
+                ("language", models.CharField(max_length=10)),
+                ("texts", models.JSONField(blank=True, default=dict)),
+                ("sources", models.JSONField(blank=True, default=dict)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical translation',
-                'verbose_name_plural': 'historical translations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical translation",
+                "verbose_name_plural": "historical translations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Translation',
+            name="Translation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('model', models.CharField(help_text="The record's app_label.model_name.", max_length=100)),
-                ('object_id', models.PositiveBigIntegerField()),
-                ('language', models.CharField(max_length=10)),
-                ('texts', models.JSONField(blank=True, default=dict)),
-                ('sources', models.JSONField(blank=True, default=dict)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "model",
+                    models.CharField(
+                        help_text="The record's app_label.model_name.", max_length=100
+                    ),
+                ),
+                ("object_id", models.PositiveBigIntegerField()),
+                ("language", models.CharField(max_length=10)),
+                ("texts", models.JSONField(blank=True, default=dict)),
+                ("sources", models.JSONField(blank=True, default=dict)),
             ],
             options={
-                'ordering': ['model', 'object_id', 'language'],
-                'constraints': [models.UniqueConstraint(fields=('model', 'object_id', 'language'), name='drugs_translation_one_per_language')],
+                "ordering": ["model", "object_id", "language"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("model", "object_id", "language"),
+                        name="drugs_translation_one_per_language",
+                    )
+                ],
             },
         ),
     ]

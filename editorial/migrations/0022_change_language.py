@@ -4,20 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('editorial', '0021_signatures'),
+        ("editorial", "0021_signatures"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='change',
-            name='language',
-            field=models.CharField(default='en', help_text='The language this change writes in: English edits the records; any other language edits only their translations.', max_length=10),
+            model_name="change",
+            name="language",
+            field=models.CharField(
+                default="en",
+                help_text="The language this change writes in: English edits the records; any other language edits only their translations.",
+                max_length=10,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalchange',
-            name='language',
-            field=models.CharField(default='en', help_text='The language this change writes in: English edits the records; any other language edits only their translations.', max_length=10),
+            model_name="historicalchange",
+            name="language",
+            field=models.CharField(
+                default="en",
+                help_text="The language this change writes in: English edits the records; any other language edits only their translations.",
+                max_length=10,
+            ),
         ),
     ]

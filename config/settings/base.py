@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "editorial.identity.context",
                 "editorial.public.links.context",
+                "editorial.public.words.context",
             ],
         },
     },

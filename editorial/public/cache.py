@@ -242,6 +242,10 @@ class PublicCacheMiddleware:
         # LocaleMiddleware). The previous language comes back after the response.
         language = language_from_path(request.path_info)
         request.LANGUAGE_CODE = language
+        if translation.get_language() == language:
+            # A default-language address with nothing activated: already right, and
+            # activating it anyway was measurable on every English request.
+            return self._respond(request)
         with translation.override(language):
             return self._respond(request)
 

@@ -1,9 +1,12 @@
+import re
 from datetime import date
 
 from django import template
 from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from editorial.public.languages import is_default, url_namespace
@@ -12,6 +15,17 @@ from editorial.structured_data import reviewers_phrase
 from references.formatting import format_citation_html
 
 register = template.Library()
+
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+@register.filter
+def fill(phrase: str, value: object) -> SafeString:
+    """A phrase of `editorial.public.words` with its one placeholder filled by `value`,
+    escaped: the phrase is the site's own (it may hold markup), the value is content."""
+    name = _PLACEHOLDER.search(phrase).group(1)
+    return mark_safe(phrase % {name: conditional_escape(value)})  # noqa: S308 - value escaped
 
 
 @register.filter

@@ -12,8 +12,10 @@ from django.utils import translation
 
 from config.messages import differences
 from editorial import workflow
+from editorial.public import words
 from editorial.public.languages import language_from_path
 from editorial.snapshots import render_page_body
+from editorial.templatetags.editorial_public import fill
 
 pytestmark = pytest.mark.django_db
 
@@ -268,3 +270,19 @@ def test_an_unreadable_spanish_search_is_a_spanish_400(client, seed_publication)
     assert response.status_code == 400
     assert "No podemos responder a esa solicitud" in html
     assert [word for word in ENGLISH_CHROME if word in html] == []
+
+
+def test_the_frames_words_are_looked_up_once_per_language_in_that_language():
+    assert words.words("es")["last_revised"] == "Última revisión:"
+    assert words.words("en-us")["last_revised"] == "Last Revised:"
+    assert words.words("es") is words.words("es")
+
+
+def test_every_frame_word_has_its_spanish_translation():
+    english, spanish = words.words("en-us"), words.words("es")
+    assert [name for name in words.WORDS if spanish[name] == english[name]] == []
+
+
+def test_a_phrase_is_filled_with_its_value_escaped_and_keeps_its_own_markup():
+    filled = fill(words.words("en-us")["written_by"], "<b>Team</b> & co")
+    assert filled == 'Written by <a href="#attribution">&lt;b&gt;Team&lt;/b&gt; &amp; co</a>'

@@ -1,6 +1,7 @@
 """Where one request for the seed page spends its time, without gunicorn or wrk.
 
     REDIS_URL=... | DISABLE_CACHE=1  python bench/profile_request.py [requests] [--cprofile]
+    DISABLE_CACHE=1  bench/instructions [requests]     (instructions per request, valgrind)
 
 Calls the WSGI application in-process, as gunicorn's worker would, with the same
 headers as the benchmark, and prints microseconds per request: for the whole
@@ -16,6 +17,7 @@ import cProfile
 import io
 import os
 import pstats
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -104,8 +106,25 @@ def paired_cost(app, middleware: list[str], n: int) -> float:
     return sorted(deltas)[1]
 
 
+def count_instructions(app, n: int) -> None:
+    """Run under callgrind (bench/instructions): instructions counted for `n` requests only.
+
+    Counts are the same however busy the machine is, so two versions of the code can be
+    compared while other work runs, where a time cannot.
+    """
+    for _ in range(20):
+        call(app)
+    subprocess.run(["callgrind_control", "--instr=on", str(os.getpid())], check=True)  # noqa: S603, S607
+    for _ in range(n):
+        call(app)
+    subprocess.run(["callgrind_control", "--instr=off", str(os.getpid())], check=True)  # noqa: S603, S607
+
+
 def main() -> None:
     n = int(next((a for a in sys.argv[1:] if a.isdigit()), "2000"))
+    if "--instructions" in sys.argv:
+        count_instructions(site(WSGIHandler()), n)
+        return
     backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
     app = site(WSGIHandler())
     full = per_request_us(app, n)

@@ -3,9 +3,9 @@
 `{% translate %}` makes a lazy string for each tag on every render (Django's
 `Variable.resolve` returns `gettext_lazy(...)`), then reads the active language through a
 thread-local to look it up. On the uncached seed page, its 12 `{% translate %}` and 4
-`{% blocktranslate %}` tags made an English request cost 7.05 M instructions against
-5.35 M without them (valgrind, bench/profile_request's request, 40 requests): the language
-layer made English readers pay a third more for words that never change. So the frame's
+`{% blocktranslate %}` tags made an English request cost 6.82 M instructions against
+5.46 M before the language layer (`bench/instructions`): English readers paid a quarter
+more for words that never change; with this module, 5.84 M. So the frame's
 words (the header, the footer, the byline, the page's own links) are looked up here once
 per process and language, and templates read them as `{{ words.skip_link }}`. The
 catalogue finds them here (`gettext_lazy`), with the same messages as before.

@@ -76,8 +76,7 @@ def test_demo_credentials_are_granted_by_the_credential_administrator_and_audite
     call_command("create_demo_users")  # a second run changes nothing
     entries = AuditEntry.objects.filter(action=AuditEntry.Action.CREDENTIAL)
     assert sorted(entry.comment for entry in entries) == [
-        "Nina Nurse (nurse): none → OCN; printed name “Nina Nurse”; "
-        "reviews in English, Español",
+        "Nina Nurse (nurse): none → OCN; printed name “Nina Nurse”; reviews in English, Español",
         "Paula Physician (physician): none → MD; printed name “Paula Physician”; "
         "reviews in English, Español",
     ]

@@ -13,10 +13,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from drugs.models import Translation
 from editorial import roles, workflow
 from editorial.dashboard import dashboard_sections
 from editorial.models import AuditEntry, Change, ReviewerProfile, ReviewPolicy
+from tests.translations import spanish_change
 from tests.workflow import approve, edit, sign, submit
 
 pytestmark = pytest.mark.django_db
@@ -24,10 +24,6 @@ pytestmark = pytest.mark.django_db
 NOT_IN_SPANISH = (
     "You do not review in Español; a credential administrator records the languages you review in."
 )
-SPANISH_TEXTS = {
-    "title": "Everolimus para el cáncer de riñón",
-    "intro": "El everolimus es un medicamento contra el cáncer. Se toma por la boca.",
-}
 
 
 def reviews_in(user, languages, credential_admin):
@@ -40,17 +36,6 @@ def reviews_in(user, languages, credential_admin):
         editor=credential_admin,
         review_languages=languages,
     )
-
-
-def spanish_change(translator, page) -> Change:
-    """`translator` translates `page` into Spanish in a change of their own."""
-    change = Change.objects.create(title="Traducción", author=translator, language="es")
-    edit(
-        translator,
-        Translation(model="drugs.page", object_id=page.pk, language="es", texts=SPANISH_TEXTS),
-        change=change,
-    )
-    return change
 
 
 @pytest.fixture

@@ -8,6 +8,8 @@ Spanish publishing is another part's): the rules are tested where they are decid
 at review, approval and the policy's count.
 """
 
+from html import unescape
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -16,6 +18,7 @@ from django.urls import reverse
 from editorial import roles, workflow
 from editorial.dashboard import dashboard_sections
 from editorial.models import AuditEntry, Change, ReviewerProfile, ReviewPolicy
+from editorial.notifications import notify_submitted
 from tests.translations import spanish_change
 from tests.workflow import approve, edit, sign, submit
 
@@ -309,3 +312,35 @@ def test_the_front_page_marks_a_spanish_change_with_its_language(client, revisio
     client.force_login(physician)
     html = client.get(reverse("admin:index")).content.decode()
     assert '<span class="tag">Español</span>' in html
+
+
+def test_the_policy_form_says_what_its_language_settings_mean(client, administrator):
+    client.force_login(administrator)
+    spanish = ReviewPolicy.active("es")
+    html = unescape(
+        client.get(
+            reverse("admin:editorial_reviewpolicy_change", args=[spanish.pk])
+        ).content.decode()
+    )
+    assert "Reviewers must review in the language" in html
+    assert "Approvals count only from reviewers who review in this policy's language." in html
+    assert "Target reading ease" in html and "bastante fácil" in html
+
+
+def test_the_policy_list_shows_each_policys_language(client, administrator):
+    client.force_login(administrator)
+    html = client.get(reverse("admin:editorial_reviewpolicy_changelist")).content.decode()
+    assert '<td class="field-language">Español</td>' in html
+    assert '<td class="field-language">English</td>' in html
+
+
+def test_a_spanish_change_is_announced_only_to_reviewers_who_review_in_spanish(
+    revision, physician, nurse, credential_admin, mailoutbox, django_capture_on_commit_callbacks
+):
+    for user, address in ((physician, "paula@example.org"), (nurse, "nina@example.org")):
+        user.email = address
+        user.save(update_fields=["email"])
+    reviews_in(physician, ["en", "es"], credential_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        notify_submitted(revision=revision)
+    assert [message.to for message in mailoutbox] == [["paula@example.org"]]

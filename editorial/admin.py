@@ -571,6 +571,13 @@ class ChangeAdmin(SimpleHistoryAdmin):
         )
 
 
+def _reading(content: dict) -> readability.PageReading | readability.PageEase:
+    """A page snapshot's reading against its language's policy target."""
+    return readability.reading_for(
+        content, readability.policy_target(readability.snapshot_language(content))
+    )
+
+
 def _list_query(wanted: dict) -> str:
     """Where the reviewer is in a wide change's page list, to come back to from a page."""
     return urlencode({key: value for key, value in wanted.items() if value})
@@ -697,13 +704,6 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     search_fields = ["comment", "page__title", "actor__username"]
     list_select_related = ["actor", "page", "change", "signature"]
     date_hierarchy = "at"
-
-
-def _reading(content: dict) -> readability.PageReading | readability.PageEase:
-    """A page snapshot's reading against its language's policy target."""
-    return readability.reading_for(
-        content, readability.policy_target(readability.snapshot_language(content))
-    )
 
 
 @admin.register(CurrentPublication)

@@ -120,6 +120,17 @@ def language_name(code: str) -> str:
     return dict(settings.LANGUAGES).get(code, code)
 
 
+def unknown_languages(codes: object) -> str:
+    """Why `codes` is not a list of settings.LANGUAGES codes, or '' if it is."""
+    if not isinstance(codes, list) or not all(isinstance(code, str) for code in codes):
+        return "Give the languages as a list of language codes."
+    known = dict(settings.LANGUAGES)
+    unknown = [code for code in codes if code not in known]
+    if unknown:
+        return "Unknown language: " + ", ".join(f"“{code}”" for code in unknown) + "."
+    return ""
+
+
 class ReviewerProfile(models.Model):
     """A person's professional credential, which makes their approvals count.
 
@@ -182,17 +193,6 @@ class ReviewerProfile(models.Model):
         unknown = unknown_languages(self.review_languages)
         if unknown:
             raise ValidationError({"review_languages": unknown})
-
-
-def unknown_languages(codes) -> str:
-    """Why `codes` is not a list of settings.LANGUAGES codes, or '' if it is."""
-    if not isinstance(codes, list) or not all(isinstance(code, str) for code in codes):
-        return "Give the languages as a list of language codes."
-    known = dict(settings.LANGUAGES)
-    unknown = [code for code in codes if code not in known]
-    if unknown:
-        return "Unknown language: " + ", ".join(f"“{code}”" for code in unknown) + "."
-    return ""
 
 
 class ReviewPolicy(models.Model):

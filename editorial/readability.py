@@ -121,7 +121,7 @@ class PageReading:
         return SMOG_MIN_SENTENCES
 
 
-def _sentence(text: str) -> str:
+def as_sentence(text: str) -> str:
     """`text` as one sentence: list items and headings carry no full stop of their own."""
     text = text.strip()
     if not text:
@@ -165,7 +165,7 @@ def page_sections(content: dict[str, Any]) -> list[tuple[str, list[str]]]:
         sections.append((attribution["name"], list(attribution.get("description") or [])))
     # A translated snapshot holds None where a string is not translated yet: no prose.
     return [
-        (title, [_sentence(text) for text in texts if text and text.strip()])
+        (title, [as_sentence(text) for text in texts if text and text.strip()])
         for title, texts in sections
     ]
 

@@ -403,7 +403,7 @@ def translation_reading(
     for row in rows:
         fields = TRANSLATED_PROSE.get(row.model, ())
         text = " ".join(
-            readability._sentence(paragraph)
+            readability.as_sentence(paragraph)
             for field in fields
             for paragraph in (row.texts.get(field) or "").split("\n\n")
         ).strip()

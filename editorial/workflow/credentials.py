@@ -7,6 +7,7 @@ credential's history. Depends on `transitions`.
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -17,6 +18,8 @@ from ..models import (
     AuditEntry,
     ReviewerProfile,
     display_name,
+    language_name,
+    unknown_languages,
 )
 from .transitions import (
     InvalidTransition,
@@ -50,22 +53,34 @@ def credential_set(
     valid_until: datetime.date | None,
     editor: AbstractBaseUser,
     printed_name: str | None = None,
+    review_languages: list[str] | None = None,
 ) -> ReviewerProfile:
     """Set a reviewer's credential, audited; see `credential_refusal` for who may.
 
     `printed_name` is the name their signatures show, as the organisation verified
-    their identity (21 CFR 11.100(b)); None keeps the one on record.
+    their identity (21 CFR 11.100(b)); None keeps the one on record. `review_languages`
+    are the codes (settings.LANGUAGES) of the languages they review in, which a policy
+    asking for reviewers in its language counts; None keeps those on record.
     """
     refusal = credential_refusal(editor=editor, user=user)
     if refusal:
         raise PermissionDenied(refusal)
     if credential and credential not in ReviewerProfile.Credential.values:
         raise InvalidTransition(f"Unknown credential “{credential}”.")
+    if review_languages is not None:
+        refusal = unknown_languages(review_languages)
+        if refusal:
+            raise InvalidTransition(refusal)
     profile = ReviewerProfile.objects.filter(user=user).first() or ReviewerProfile(user=user)
     before, before_name = profile.credential or "none", profile.printed_name
+    before_languages = list(profile.review_languages)
     profile.credential, profile.valid_until = credential, valid_until
     if printed_name is not None:
         profile.printed_name = " ".join(printed_name.split())
+    if review_languages is not None:
+        # In settings.LANGUAGES order, once each: the same set always reads the same.
+        wanted = set(review_languages)
+        profile.review_languages = [code for code, _ in settings.LANGUAGES if code in wanted]
     save_with_history(profile, user=editor, reason="Credential set")
     name, login = display_name(user), user.get_username()
     _audit(
@@ -77,6 +92,12 @@ def credential_set(
         + (
             f"; printed name “{profile.printed_name}”"
             if profile.printed_name != before_name
+            else ""
+        )
+        + (
+            "; reviews in "
+            + (", ".join(language_name(code) for code in profile.review_languages) or "no language")
+            if profile.review_languages != before_languages
             else ""
         ),
     )

@@ -219,7 +219,7 @@ def _write_publications(
         )
     )
     _check_current(revision, snapshots)
-    interval = ReviewPolicy.active().review_interval_months
+    interval = ReviewPolicy.active(revision.change.language).review_interval_months
     full_day, reviewed_by = None, []
     if (
         origin == Publication.Origin.REVIEWED

@@ -3,8 +3,9 @@
 Submitting freezes a revision: a snapshot of every page the change alters, its own edits
 on top of the published state of everything else. Reviewers approve or send back that
 exact revision (named by its content hash); nobody reviews a change they edited. The
-active policy (never less than one physician and one oncology nurse) says how many
-approvals count, from credentials current now. Depends on `transitions` and `editing`.
+active policy of the change's language (never less than one physician and one oncology
+nurse) says how many approvals count, from credentials current now, and whether only
+from reviewers who review in that language. Depends on `transitions` and `editing`.
 """
 
 from dataclasses import dataclass
@@ -433,13 +434,14 @@ class RequirementProgress:
 
 
 def policy_progress(revision: Revision, *, full_review: bool = False) -> list[RequirementProgress]:
-    """Per credential the policy requires, the approvals that count now.
+    """Per credential the policy of the change's language requires, the approvals that count now.
 
     An approval counts if it is on this revision, by someone who did not edit the
-    change, whose credential of that kind is current today.
+    change, whose credential of that kind is current today and, where the policy asks
+    for reviewers in its language, who reviews in that language today.
     """
-    policy = ReviewPolicy.active()
     change = revision.change
+    policy = ReviewPolicy.active(change.language)
     editors = set(change.editors.values_list("pk", flat=True)) | {change.author_id}
     reviews = revision.reviews.filter(decision=Review.Decision.APPROVE).select_related(
         "reviewer__reviewer_profile"
@@ -451,6 +453,8 @@ def policy_progress(revision: Revision, *, full_review: bool = False) -> list[Re
     for review in reviews:
         profile = getattr(review.reviewer, "reviewer_profile", None)
         if review.reviewer_id in editors or profile is None or not profile.is_current(today):
+            continue
+        if policy.reviewers_in_language and not profile.reviews_in(policy.language):
             continue
         counting.setdefault(profile.kind, []).append(review)
     # The policy may ask for more, never for less than a physician and a nurse.

@@ -19,6 +19,8 @@ from ..models import (
     Change,
     Review,
     ReviewerProfile,
+    ReviewPolicy,
+    language_name,
 )
 
 State = Change.State
@@ -242,4 +244,27 @@ def reviewer_refusal(user: AbstractBaseUser, change: Change) -> str | None:
         return "Only a reviewer with a current credential may review changes."
     if user.pk == change.author_id or change.editors.filter(pk=user.pk).exists():
         return "You edited this change, so you may not review it."
-    return None
+    return language_refusal(profile, change.language)
+
+
+def asks_reviewers_in(language: str) -> bool:
+    """Whether the active policy for `language` counts only reviewers who review in it."""
+    return ReviewPolicy.objects.filter(
+        is_active=True, language=language, reviewers_in_language=True
+    ).exists()
+
+
+def language_refusal(profile: ReviewerProfile, language: str) -> str | None:
+    """Why the reviewer of `profile` may not review a change in `language`, or None.
+
+    The rule: where the language's active policy asks for reviewers who review in it
+    (`ReviewPolicy.reviewers_in_language`), only a reviewer whose credential lists the
+    language reviews its changes; the languages are a credential administrator's to
+    record, like the credential. (No query for a reviewer who reviews in the language.)
+    """
+    if profile.reviews_in(language) or not asks_reviewers_in(language):
+        return None
+    return (
+        f"You do not review in {language_name(language)}; a credential administrator "
+        "records the languages you review in."
+    )

@@ -16,6 +16,8 @@ DEMO_USERS = [
 ]
 # Grants the demo reviewers' credentials, so they are audited like any other.
 GRANTED_BY = "credentials"
+# The demo reviewers review in English and Spanish, so the Spanish policy can be met.
+REVIEW_LANGUAGES = ["en", "es"]
 
 
 class Command(BaseCommand):
@@ -64,6 +66,7 @@ class Command(BaseCommand):
                 or profile.credential != credential
                 or profile.valid_until
                 or profile.printed_name != names[user]
+                or profile.review_languages != REVIEW_LANGUAGES
             ):
                 workflow.credential_set(
                     user=user,
@@ -71,4 +74,5 @@ class Command(BaseCommand):
                     valid_until=None,
                     editor=granter,
                     printed_name=names[user],
+                    review_languages=REVIEW_LANGUAGES,
                 )

@@ -9,6 +9,8 @@ The rules, in short:
 
 - Edits go into a change. A record belongs to at most one open change; another
   person's edit of it is refused until a managing editor takes it over.
+- A change writes in one language: an English change edits the records, a change in
+  another language holds only translations into it.
 - Submitting freezes a revision: a snapshot of every page the change alters, built
   from its own edits and the published state of everything else.
 - Reviewers approve that exact revision (by its content hash). Nobody approves a
@@ -41,13 +43,18 @@ from .editing import (
     change_for_edit,
     change_rename,
     holding_record,
+    language_name,
     may_rename,
     owned_keys,
     pages_altered,
     record_check_editable,
     record_edit,
     record_key,
+    record_language,
     record_take_over,
+    source_language,
+    translation_language_checked,
+    translation_languages,
 )
 from .publishing import (
     CONFLICT_SQLSTATES,
@@ -135,6 +142,7 @@ __all__ = [
     "display_name",
     "holding_record",
     "is_managing_editor",
+    "language_name",
     "may_act",
     "may_claim",
     "may_comment",
@@ -157,11 +165,15 @@ __all__ = [
     "record_check_editable",
     "record_edit",
     "record_key",
+    "record_language",
     "record_take_over",
     "reviewer_refusal",
     "revision_approve",
     "revision_publish",
     "revision_request_changes",
     "revision_schedule",
+    "source_language",
     "submit_restarts_review",
+    "translation_language_checked",
+    "translation_languages",
 ]

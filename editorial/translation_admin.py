@@ -102,10 +102,11 @@ class TranslateForm(forms.Form):
         return out
 
     def texts(self) -> dict[translating.ItemKey, str]:
+        """The texts sent; a field the request left out is left as it is, not emptied."""
         return {
             self.items[key[len(TEXT_PREFIX) :]].item_key: value
             for key, value in self.cleaned_data.items()
-            if key.startswith(TEXT_PREFIX)
+            if key.startswith(TEXT_PREFIX) and self.add_prefix(key) in self.data
         }
 
     def confirmed(self) -> set[translating.ItemKey]:

@@ -453,3 +453,13 @@ def test_the_translations_list_opens_the_screen_for_a_chosen_page(translator_cli
         reverse("admin:drugs_translation_start"), {"page": seed_page.pk, "language": "xx"}
     )
     assert bad.status_code == 400
+
+
+def test_the_screen_opens_in_a_fixed_number_of_queries(
+    translator_client, translator, seed_page, django_assert_max_num_queries
+):
+    translate(translator, seed_page, {intro_key(seed_page): SPANISH_INTRO})
+    # The session, the person and their permissions, the page, the listing's nine, the
+    # reviewer check of the admin's header and the translator's open change.
+    with django_assert_max_num_queries(16):
+        assert translator_client.get(screen_url(seed_page)).status_code == 200

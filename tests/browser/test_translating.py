@@ -66,6 +66,25 @@ def test_the_translators_screen_has_no_wcag_22_a_or_aa_violations(
         context.close()
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_translations_list_has_no_wcag_22_a_or_aa_violations(
+    browser, live_server, translated_page, translator, axe_script, scheme
+):
+    context = browser.new_context(
+        viewport={"width": 1400, "height": 1000}, bypass_csp=True, color_scheme=scheme
+    )
+    page = context.new_page()
+    try:
+        log_in(page, live_server, translator)
+        url = live_server.url + reverse("admin:drugs_translation_changelist")
+        assert page.goto(url).status == 200
+        assert page.get_by_role("button", name="Translate into Español").count() == 1
+        violations = axe_violations(page, axe_script)
+        assert not violations, describe(violations)
+    finally:
+        context.close()
+
+
 def test_the_translators_screen_fits_the_window_and_is_saved_as_a_screenshot(
     browser, live_server, translated_page, translator, artifacts
 ):

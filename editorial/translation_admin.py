@@ -160,7 +160,8 @@ class TranslationAdmin(WorkflowAdminMixin, HistoryAdmin):
 
     list_display = ["record", "pages", "language_display"]
     list_filter = ["language", "model"]
-    readonly_fields = ["model", "object_id", "language", "texts", "sources"]
+    fields = ["model", "object_id", "language", "pages", "texts", "sources"]
+    readonly_fields = fields
     change_list_template = "admin/editorial/translation/change_list.html"
 
     def get_changelist(self, request, **kwargs):
@@ -172,6 +173,10 @@ class TranslationAdmin(WorkflowAdminMixin, HistoryAdmin):
 
     @admin.display(description="on the pages")
     def pages(self, obj: Translation) -> str:
+        """Each page showing the record, linked to its translator's screen in this language."""
+        shown = getattr(obj, "shown_on", None)
+        if shown is None:  # the translation's own screen: its pages, read for it alone
+            shown = translating.translation_pages([obj]).get(obj.pk, [])
         return (
             format_html_join(
                 ", ",
@@ -181,7 +186,7 @@ class TranslationAdmin(WorkflowAdminMixin, HistoryAdmin):
                         reverse("admin:drugs_translation_translate", args=[page.pk, obj.language]),
                         page,
                     )
-                    for page in getattr(obj, "shown_on", [])
+                    for page in shown
                 ),
             )
             or "every page"

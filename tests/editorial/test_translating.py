@@ -463,3 +463,16 @@ def test_the_screen_opens_in_a_fixed_number_of_queries(
     # reviewer check of the admin's header and the translator's open change.
     with django_assert_max_num_queries(16):
         assert translator_client.get(screen_url(seed_page)).status_code == 200
+
+
+def test_a_translations_own_screen_is_read_only_and_links_to_its_pages_screen(
+    translator_client, translator, seed_page
+):
+    translate(translator, seed_page, {intro_key(seed_page): SPANISH_INTRO})
+    url = reverse("admin:drugs_translation_change", args=[spanish(seed_page).pk])
+    response = translator_client.get(url)
+    assert response.status_code == 200
+    assert f'href="{screen_url(seed_page)}"' in response.content.decode()
+    refused = translator_client.post(url, {"texts": "{}"}, follow=True)
+    assert [str(m) for m in refused.context["messages"]] == ["You may not do that."]
+    assert spanish(seed_page).texts == {"intro": SPANISH_INTRO}

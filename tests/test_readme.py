@@ -3,6 +3,7 @@
 import re
 from pathlib import Path
 
+from editorial.management.commands.create_demo_users import DEMO_USERS
 from tests.test_deployment import GUNICORN, README_PRODUCTION_STEPS
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -22,8 +23,6 @@ def test_readme_production_steps_are_the_ones_the_deployment_test_runs():
 
 
 def test_readme_lists_every_demo_login():
-    from editorial.management.commands.create_demo_users import DEMO_USERS
-
     text = README.read_text()
     for username, _name, _role, _credential, password in DEMO_USERS:
         assert f"| `{username}` | `{password}` |" in text, username

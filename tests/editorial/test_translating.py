@@ -476,3 +476,14 @@ def test_a_translations_own_screen_is_read_only_and_links_to_its_pages_screen(
     refused = translator_client.post(url, {"texts": "{}"}, follow=True)
     assert [str(m) for m in refused.context["messages"]] == ["You may not do that."]
     assert spanish(seed_page).texts == {"intro": SPANISH_INTRO}
+
+
+def test_the_translators_change_opens_before_and_after_submitting(
+    translator_client, translator, seed_page
+):
+    change = translate(translator, seed_page, {intro_key(seed_page): SPANISH_INTRO})
+    url = reverse("admin:editorial_change_change", args=[change.pk])
+    assert translator_client.get(url).status_code == 200
+    workflow.change_submit(change=change, user=translator, summary="La introducción.")
+    assert translator_client.get(url).status_code == 200
+    assert translator_client.get(reverse("admin:index")).status_code == 200

@@ -19,7 +19,6 @@ from .models import (
     Page,
     PageReference,
     SideEffectTerm,
-    Translation,
 )
 from .ordering import position_after_last
 
@@ -137,7 +136,5 @@ class PageAdmin(SortableParentMixin, HistoryAdmin):
     )
 
 
-@admin.register(Translation)
-class TranslationAdmin(HistoryAdmin):
-    list_display = ["model", "object_id", "language"]
-    list_filter = ["language", "model"]
+# Translations are edited on the translator's screen, which editorial registers
+# (editorial/translation_admin.py): it needs the workflow this app knows nothing of.

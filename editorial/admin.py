@@ -970,3 +970,8 @@ class PasskeyAdmin(admin.ModelAdmin):
         except PermissionDenied as error:
             return JsonResponse({"error": actions.refusal_message(error)}, status=403)
         return JsonResponse(options)  # never cached: admin_view marks every admin view so
+
+
+# The translator's screen and the translations' list, workflow-aware like the rest; last,
+# since it builds on WorkflowAdminMixin.
+from . import translation_admin  # noqa: E402, F401

@@ -28,7 +28,8 @@ PHYSICIAN = "Physician reviewers"
 NURSE = "Oncology nurse reviewers"
 MANAGING_EDITOR = "Managing editors"
 CREDENTIAL_ADMIN = "Credential administrators"
-ROLES = [WRITER, PHYSICIAN, NURSE, MANAGING_EDITOR, CREDENTIAL_ADMIN]
+TRANSLATOR = "Translators"
+ROLES = [WRITER, PHYSICIAN, NURSE, MANAGING_EDITOR, CREDENTIAL_ADMIN, TRANSLATOR]
 
 
 def _by_app(models: list) -> dict[str, list[str]]:
@@ -78,6 +79,10 @@ def role_permissions() -> dict[str, list[tuple[str, str]]]:
     edit = _codenames(CONTENT_MODELS, ["view", "add", "change", "delete"])
     view = _codenames(CONTENT_MODELS, ["view"]) + _codenames(EDITORIAL_MODELS, ["view"])
     editorial_view = _codenames(EDITORIAL_MODELS, ["view"])
+    # Translators read every record (the English beside their words) and write only
+    # translations; they work their own changes (submit, comment, withdraw) and, with
+    # no publish permission and no reviewer credential, never review or publish.
+    translate = [("drugs", "add_translation"), ("drugs", "change_translation")]
     return {
         WRITER: [*edit, *editorial_view, VIEW_DRAFT],
         PHYSICIAN: [*view, VIEW_DRAFT],
@@ -101,6 +106,7 @@ def role_permissions() -> dict[str, list[tuple[str, str]]]:
             ("editorial", "change_reviewerprofile"),
             ("editorial", "view_auditentry"),
         ],
+        TRANSLATOR: [*view, *translate, VIEW_DRAFT],
     }
 
 

@@ -97,6 +97,16 @@ def credential_admin(db):
 
 
 @pytest.fixture
+def translator(db):
+    return _member("translator", roles.TRANSLATOR, first_name="Teo", last_name="Translator")
+
+
+@pytest.fixture
+def second_translator(db):
+    return _member("translator2", roles.TRANSLATOR, first_name="Tina", last_name="Traductora")
+
+
+@pytest.fixture
 def administrator(db):
     """A superuser: administers accounts and groups, takes no part in the workflow."""
     return get_user_model().objects.create_superuser(

@@ -60,7 +60,7 @@ def test_demo_users_exist_for_every_role_and_can_log_in(db, settings, client, ca
     for role in role_names():
         assert role in output
     # Through the login form: axes checks every login against the request it came in.
-    for username in ("physician", "credentials"):
+    for username in ("physician", "credentials", "translator"):
         response = client.post(
             "/admin/login/?next=/admin/",
             {"username": username, "password": f"demo-{username}-pass"},
@@ -102,6 +102,7 @@ def role_names() -> list[str]:
         roles.NURSE,
         roles.MANAGING_EDITOR,
         roles.CREDENTIAL_ADMIN,
+        roles.TRANSLATOR,
     ]
 
 

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms, template
 
 from drugs.models import Page
+from editorial import workflow
 from editorial.models import CurrentPublication
 
 register = template.Library()
@@ -67,3 +68,9 @@ def error_summary(adminform: Any, inline_admin_formsets: list[Any]) -> dict:
 def page_is_live(page: Page | None) -> bool:
     """Whether the public site shows `page` now (so it can be unpublished or signed off)."""
     return page is not None and CurrentPublication.objects.live().filter(page=page).exists()
+
+
+@register.simple_tag
+def translation_languages() -> dict[str, str]:
+    """The languages a page is translated into, code -> name (all but the first listed)."""
+    return workflow.translation_languages()

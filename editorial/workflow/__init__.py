@@ -9,6 +9,8 @@ The rules, in short:
 
 - Edits go into a change. A record belongs to at most one open change; another
   person's edit of it is refused until a managing editor takes it over.
+- A change writes in one language: an English change edits the records, a change in
+  another language holds only translations into it.
 - Submitting freezes a revision: a snapshot of every page the change alters, built
   from its own edits and the published state of everything else.
 - Reviewers approve that exact revision (by its content hash). Nobody approves a
@@ -35,7 +37,7 @@ function for a test, patch it in the module that calls it (say,
 `editorial.workflow.publishing._check_current`).
 """
 
-from ..models import display_name
+from ..models import display_name, language_name
 from .credentials import credential_refusal, credential_set
 from .editing import (
     change_for_edit,
@@ -47,7 +49,11 @@ from .editing import (
     record_check_editable,
     record_edit,
     record_key,
+    record_language,
     record_take_over,
+    source_language,
+    translation_language_checked,
+    translation_languages,
 )
 from .publishing import (
     CONFLICT_SQLSTATES,
@@ -138,6 +144,7 @@ __all__ = [
     "display_name",
     "holding_record",
     "is_managing_editor",
+    "language_name",
     "language_refusal",
     "may_act",
     "may_claim",
@@ -161,11 +168,15 @@ __all__ = [
     "record_check_editable",
     "record_edit",
     "record_key",
+    "record_language",
     "record_take_over",
     "reviewer_refusal",
     "revision_approve",
     "revision_publish",
     "revision_request_changes",
     "revision_schedule",
+    "source_language",
     "submit_restarts_review",
+    "translation_language_checked",
+    "translation_languages",
 ]

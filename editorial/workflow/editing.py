@@ -2,9 +2,17 @@
 
 A record belongs to at most one open change. Another person's edit of a held record is
 refused, saying who holds it and since when, until a managing editor takes it over.
+
+A change writes in one language (`Change.language`). An English change (the first of
+settings.LANGUAGES) edits the records themselves and holds no translation; a change in
+another language holds only translations (`drugs.Translation` rows) into that language.
+So a translator's draft never holds an English record, and an English edit never waits
+on a translation.
+
 Also here: the records a change owns and the pages it alters. Depends on `transitions`.
 """
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
@@ -18,6 +26,7 @@ from ..models import (
     ChangeRecord,
     PublishedVersion,
     display_name,
+    language_name,
 )
 from ..registry import MODELS_BY_LABEL, PARENT_FIELD, label
 from ..snapshots import RecordKey
@@ -61,20 +70,90 @@ def record_check_editable(*, user: AbstractBaseUser, key: RecordKey) -> None:
         )
 
 
-def change_for_edit(*, user: AbstractBaseUser, key: RecordKey | None) -> Change:
+TRANSLATION = "drugs.translation"
+
+
+def source_language() -> str:
+    """The language the records themselves are written in: the first of settings.LANGUAGES."""
+    return settings.LANGUAGES[0][0]
+
+
+def translation_languages() -> dict[str, str]:
+    """The languages records are translated into, code -> name: the rest of settings.LANGUAGES."""
+    return dict(settings.LANGUAGES[1:])
+
+
+def translation_language_checked(language: str) -> str:
+    """`language` if records may be translated into it, else InvalidTransition saying which may."""
+    if language not in translation_languages():
+        offered = ", ".join(f"{name} ({code})" for code, name in translation_languages().items())
+        raise InvalidTransition(
+            f"There is no translation into “{language}”: records are translated into "
+            f"{offered or 'no other language'}."
+        )
+    return language
+
+
+def record_language(instance: models.Model) -> str:
+    """The language an edit of `instance` writes in: a translation's own, else English.
+
+    A translation into a language the site does not offer is refused here, so no change
+    ever writes in one.
+    """
+    if label(instance) == TRANSLATION:
+        return translation_language_checked(instance.language)
+    return source_language()
+
+
+def _check_language(change: Change, key: RecordKey, language: str) -> None:
+    """Refuse a record whose language is not the one `change` writes in."""
+    if change.language == language:
+        return
+    if language == source_language():
+        raise InvalidTransition(
+            f"Change {change.pk} is a translation into {language_name(change.language)}: "
+            f"it holds only translations, so this edit of {key[0]} {key[1]} goes into an "
+            f"{language_name(language)} change."
+        )
+    raise InvalidTransition(
+        f"Change {change.pk} writes in {language_name(change.language)}: a translation into "
+        f"{language_name(language)} goes into a change in that language."
+    )
+
+
+def _new_change_title(user: AbstractBaseUser, language: str) -> str:
+    if language == source_language():
+        return f"Edits by {display_name(user)}"
+    return f"Translation into {language_name(language)} by {display_name(user)}"
+
+
+def change_for_edit(
+    *, user: AbstractBaseUser, key: RecordKey | None, language: str | None = None
+) -> Change:
     """The change an edit goes into: the one holding the record, else the user's draft.
 
-    A person's edits of records nobody holds join their newest draft change; if they
-    have none, a new change is opened for them.
+    A person's edits of records nobody holds join their newest draft change in the
+    edit's language (English unless given); if they have none, a new change in that
+    language is opened for them. So a translator starting to translate into Spanish gets
+    their Spanish draft, or a new one, and never their English draft.
     """
+    language = language or source_language()
+    if language != source_language():
+        translation_language_checked(language)
     if key is not None:
         record_check_editable(user=user, key=key)
         claim = holding_record(key)
         if claim:
+            _check_language(claim.change, key, language)
             return claim.change
-    draft = Change.objects.filter(author=user, state=State.DRAFT, kind=Change.Kind.EDIT).first()
+    draft = Change.objects.filter(
+        author=user, state=State.DRAFT, kind=Change.Kind.EDIT, language=language
+    ).first()
     return draft or Change.objects.create(
-        title=f"Edits by {display_name(user)}", author=user, kind=Change.Kind.EDIT
+        title=_new_change_title(user, language),
+        author=user,
+        kind=Change.Kind.EDIT,
+        language=language,
     )
 
 
@@ -87,14 +166,21 @@ def record_edit(
     Call it in the same transaction as the save. The change must be the author's own:
     editing a submitted change sends it back to draft, since its revision no longer
     matches its records and any approval of it no longer counts.
+
+    The change writes in the record's language (`record_language`): a translation goes
+    into a change in its language, every other record into an English one. A change
+    given in another language is refused (InvalidTransition, saying which), and the
+    caller's transaction rolls the save back.
     """
     key = record_key(instance)
     model = type(instance)
     if not user.has_perm(f"{model._meta.app_label}.change_{model._meta.model_name}"):
         raise PermissionDenied("You may not edit this record.")
-    change = change or change_for_edit(user=user, key=key)
+    language = record_language(instance)
+    change = change or change_for_edit(user=user, key=key, language=language)
     change = Change.objects.select_for_update().get(pk=change.pk)
     record_check_editable(user=user, key=key)
+    _check_language(change, key, language)
     state = _transition(change, Action.EDIT, user)
     if not ChangeRecord.objects.filter(
         change=change, model=key[0], object_id=key[1], released_at__isnull=True
@@ -131,7 +217,8 @@ def record_take_over(*, key: RecordKey, editor: AbstractBaseUser, comment: str =
         old.state = State.DRAFT
         old.scheduled_at = None
         old.save(update_fields=["state", "scheduled_at"])
-    change = change_for_edit(user=editor, key=None)
+    # Into the editor's draft in the held change's language: a translation stays a translation.
+    change = change_for_edit(user=editor, key=None, language=old.language)
     ChangeRecord.objects.create(change=change, model=key[0], object_id=key[1], claimed_by=editor)
     # The record's working state carries its former editors' work: they may not review it.
     change.editors.add(editor, old.author, *old.editors.all())

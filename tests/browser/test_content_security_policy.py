@@ -131,6 +131,8 @@ def test_no_admin_screen_an_editor_uses_reports_a_violation(
         reverse("admin:editorial_change_compare", args=[page.pk])
         + f"?a=pub:{publication.pk}&b=rev:{revision.pages.get().pk}",
         reverse("editors_guide"),
+        reverse("admin:drugs_translation_changelist"),
+        reverse("admin:drugs_translation_translate", args=[page.pk, "es"]),
     ]
     found = {path: enforced.visit(live_server.url + path) for path in paths}
     assert found == {path: [] for path in paths}

@@ -54,5 +54,37 @@ def kidney_page(seed_page, writer, physician, nurse, managing_editor):
 
 
 @pytest.fixture
+def published_translation(seed_page, translator):
+    """The seed page's title and introduction in Spanish, as a Spanish publication leaves them:
+    saved through the translator's workflow, its change released, and the row's version
+    the published one (`PublishedVersion`, which publishing writes for every record shown)."""
+    from django.utils import timezone
+
+    from drugs.models import Translation
+    from editorial import translating
+    from editorial.models import PublishedVersion
+
+    change = translating.translation_save(
+        user=translator,
+        page=seed_page,
+        language="es",
+        texts={
+            ("drugs.page", seed_page.pk, "title"): "Terapia dirigida para el tumor neuroendocrino "
+            "de páncreas",
+            ("drugs.page", seed_page.pk, "intro"): "Los medicamentos dirigidos actúan de forma "
+            "distinta a la quimioterapia convencional.",
+        },
+    )
+    change.records.update(released_at=timezone.now())
+    change.state = change.State.PUBLISHED
+    change.save(update_fields=["state"])
+    row = Translation.objects.get(model="drugs.page", object_id=seed_page.pk, language="es")
+    PublishedVersion.objects.create(
+        model="drugs.translation", object_id=row.pk, history_id=row.history.latest().history_id
+    )
+    return row
+
+
+@pytest.fixture
 def two_pages(seed_page, kidney_page):
     return [seed_page, kidney_page]

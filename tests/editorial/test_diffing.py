@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 from django.utils.safestring import SafeString
 
 from drugs.models import Drug, DrugSideEffect
-from editorial.diffing import FieldChange, field_changes, html_diff
+from editorial.diffing import FieldChange, field_changes, html_diff, words_diff
 from references.models import Citation
 
 # Lines as `render_page_body` produces them for the seed page's everolimus section.
@@ -310,3 +310,22 @@ def test_booleans_read_yes_or_no_and_dates_are_iso():
         FieldChange("More authors (et al.)", "no", "yes"),
         FieldChange("Accessed", "", "2024-03-05"),
     ]
+
+
+# --- words_diff: the same word diff for plain text -----------------------------------------------
+
+
+def test_words_diff_marks_removed_and_added_words_of_plain_text():
+    before, after = words_diff("Everolimus is a pill taken once a day.", "Everolimus is a tablet.")
+    assert before == "Everolimus is a <del>pill taken once a day.</del>"
+    assert after == "Everolimus is a <ins>tablet.</ins>"
+
+
+def test_words_diff_escapes_both_texts_so_only_its_own_tags_are_markup():
+    before, after = words_diff("Take <b>one</b> pill", "Take <script>two</script> pills")
+    assert "<script>" not in after and "&lt;script&gt;two&lt;/script&gt;" in after
+    assert "<b>" not in before
+
+
+def test_words_diff_of_equal_texts_marks_nothing():
+    assert words_diff("a & b", "a & b") == ("a &amp; b", "a &amp; b")

@@ -21,7 +21,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from drugs.models import Drug, Page
+from drugs.models import Drug, Page, Translation
 from editorial import roles, workflow
 from editorial.models import (
     Change,
@@ -44,6 +44,7 @@ ROLES = [
     "nurse",
     "managing_editor",
     "credential_admin",
+    "translator",
     "superuser",
     "anonymous",
 ]
@@ -52,8 +53,11 @@ ROLES = [
 # for approve, request_changes, publish, schedule, take_over and view_draft the change
 # is another writer's, so "writer" here means a writer who is not its author. The
 # superuser holds a current physician credential, so only the rule refuses them.
+# "translate" is a Spanish translation of the page's introduction, on the translator's
+# screen; "edit" is always of an English record.
 ALLOWED: dict[str, set[str]] = {
     "edit": {"writer", "managing_editor", "superuser"},
+    "translate": {"writer", "managing_editor", "translator", "superuser"},
     "submit": {"writer", "managing_editor"},
     "approve": {"physician", "nurse"},
     "request_changes": {"physician", "nurse"},
@@ -62,7 +66,7 @@ ALLOWED: dict[str, set[str]] = {
     "unpublish": {"managing_editor"},
     "withdraw": {"writer", "managing_editor"},
     "take_over": {"managing_editor"},
-    "view_draft": {"writer", "physician", "nurse", "managing_editor", "superuser"},
+    "view_draft": {"writer", "physician", "nurse", "managing_editor", "translator", "superuser"},
     "set_credential": {"credential_admin"},
 }
 
@@ -94,7 +98,14 @@ def _member(username: str, role: str) -> AbstractBaseUser:
 
 @pytest.fixture
 def scene(
-    writer, physician, nurse, managing_editor, credential_admin, administrator, seed_publication
+    writer,
+    physician,
+    nurse,
+    managing_editor,
+    credential_admin,
+    translator,
+    administrator,
+    seed_publication,
 ) -> Scene:
     ReviewerProfile.objects.create(user=administrator, credential="MD")
     return Scene(
@@ -104,6 +115,7 @@ def scene(
             "nurse": nurse,
             "managing_editor": managing_editor,
             "credential_admin": credential_admin,
+            "translator": translator,
             "superuser": administrator,
             "anonymous": None,
         },
@@ -160,6 +172,25 @@ def try_edit(client: Client, actor, scene: Scene) -> Outcome:
         and claim is not None
         and claim.change.author == actor,
         untouched=drug.administration == PUBLISHED_WORDING and claim is None,
+    )
+
+
+SPANISH_INTRO = "Los medicamentos dirigidos actúan de forma distinta a la quimioterapia."
+
+
+def try_translate(client: Client, actor, scene: Scene) -> Outcome:
+    url = reverse("admin:drugs_translation_translate", args=[scene.page.pk, "es"])
+    response = client.post(url, {f"t-drugs.page-{scene.page.pk}-intro": SPANISH_INTRO})
+    row = Translation.objects.filter(model="drugs.page", object_id=scene.page.pk).first()
+    claim = row and workflow.holding_record(workflow.record_key(row))
+    return Outcome(
+        response,
+        happened=row is not None
+        and row.texts == {"intro": SPANISH_INTRO}
+        and claim is not None
+        and claim.change.author == actor
+        and claim.change.language == "es",
+        untouched=row is None,
     )
 
 
@@ -316,6 +347,7 @@ def try_set_credential(client: Client, actor, scene: Scene) -> Outcome:
 
 ACTIONS: dict[str, Callable[[Client, AbstractBaseUser | None, Scene], Outcome]] = {
     "edit": try_edit,
+    "translate": try_translate,
     "submit": try_submit,
     "approve": try_approve,
     "request_changes": try_request_changes,
@@ -572,3 +604,45 @@ def test_a_managing_editor_who_approved_sees_why_there_is_no_publish_button(clie
     html = client.get(reverse("admin:editorial_change_change", args=[change.pk])).content.decode()
     assert reverse("admin:editorial_change_publish", args=[change.pk]) not in html
     assert "You approved this revision, so you may not publish or schedule it" in html
+
+
+# --- Translators work their own changes ----------------------------------------------------------
+
+
+def translated_by(translator, scene: Scene) -> Change:
+    from editorial import translating
+
+    return translating.translation_save(
+        user=translator,
+        page=scene.page,
+        language="es",
+        texts={("drugs.page", scene.page.pk, "intro"): SPANISH_INTRO},
+    )
+
+
+def test_a_translator_submits_and_comments_on_their_own_translation(client, scene):
+    translator = scene.users["translator"]
+    change = translated_by(translator, scene)
+    client.force_login(translator)
+    response = client.post(
+        reverse("admin:editorial_change_submit", args=[change.pk]),
+        {"summary": "La introducción en español."},
+    )
+    assert response.status_code == 302, error_messages(response)
+    client.post(
+        reverse("admin:editorial_change_comment", args=[change.pk]),
+        {"body": "¿Decimos «medicamentos» o «fármacos»?"},
+    )
+    change.refresh_from_db()
+    assert change.state == State.IN_REVIEW
+    assert change.comments.get().author == translator
+
+
+def test_a_translator_withdraws_their_own_translation(client, scene):
+    translator = scene.users["translator"]
+    change = translated_by(translator, scene)
+    client.force_login(translator)
+    client.post(reverse("admin:editorial_change_withdraw", args=[change.pk]), {"confirmed": "yes"})
+    change.refresh_from_db()
+    assert change.state == State.WITHDRAWN
+    assert not Translation.objects.filter(model="drugs.page").exists()  # never published

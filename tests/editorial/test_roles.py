@@ -50,7 +50,7 @@ def test_migrate_puts_back_a_lost_group_and_permission_and_leaves_memberships_al
     editors.permissions.add(permission("editorial.set_credential"))
     editor = django_user_model.objects.create_user("editor", is_staff=True)
     editor.groups.add(editors)
-    by_hand = Group.objects.create(name="Translators")
+    by_hand = Group.objects.create(name="Proofreaders")
     by_hand.permissions.add(permission("drugs.view_drug"))
 
     out = StringIO()

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from drugs.models import Drug, DrugSideEffect, EditorialTeam, SideEffectTerm
+from drugs.models import Drug, DrugSideEffect, EditorialTeam, SideEffectTerm, Translation
 from editorial import workflow
 from editorial.models import AuditEntry, Change, CurrentPublication
 from editorial.registry import CONTENT_MODELS
@@ -97,15 +97,24 @@ def test_reverting_removes_parts_the_old_publication_did_not_show(
     )
 
 
+def _draft_of(record) -> dict:
+    """Field values a draft might give `record`: a translation's texts reworded, else as is."""
+    if isinstance(record, Translation):
+        return {"texts": {**record.texts, "title": "Un borrador que abandonamos"}}
+    return {}
+
+
 @pytest.mark.parametrize("model", CONTENT_MODELS, ids=lambda model: model._meta.label_lower)
-def test_a_change_to_any_kind_of_record_can_be_withdrawn(model, writer, seed_publication):
+def test_a_change_to_any_kind_of_record_can_be_withdrawn(
+    model, writer, seed_publication, published_translation
+):
     def content(row):
         fields = [f for f in model._meta.concrete_fields if not getattr(f, "auto_now", False)]
         return {field.attname: getattr(row, field.attname) for field in fields}
 
     record = model.objects.order_by("pk").first()
     published = content(record)
-    change = edit(writer, record, reason="A draft we abandon.")
+    change = edit(writer, record, reason="A draft we abandon.", **_draft_of(record))
 
     workflow.change_withdraw(change=change, user=writer)
 

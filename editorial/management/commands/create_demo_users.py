@@ -13,6 +13,7 @@ DEMO_USERS = [
     ("nurse", "Nina Nurse", roles.NURSE, "OCN", "demo-nurse-pass"),
     ("editor", "Mara Editor", roles.MANAGING_EDITOR, "", "demo-editor-pass"),
     ("credentials", "Cora Credentials", roles.CREDENTIAL_ADMIN, "", "demo-credentials-pass"),
+    ("translator", "Teo Translator", roles.TRANSLATOR, "", "demo-translator-pass"),
 ]
 # Grants the demo reviewers' credentials, so they are audited like any other.
 GRANTED_BY = "credentials"

@@ -65,15 +65,22 @@ def page_events(page: Page) -> list[Event]:
             )
         )
     for publication in Publication.objects.filter(page=page).select_related(
-        "published_by", "compliance_number"
+        "published_by", "compliance_number", "translation"
     ):
         number = getattr(publication, "compliance_number", None)
+        translation = publication.translation_record()
         events.append(
             Event(
                 publication.published_at,
                 "publication",
                 (f"{number.reference}: " if number else "")
-                + f"Published ({publication.get_origin_display().lower()}) by {publication.published_by}; "
+                + "Published"
+                + (
+                    f" in {translation.language}, from publication {translation.source_id},"
+                    if translation
+                    else ""
+                )
+                + f" ({publication.get_origin_display().lower()}) by {publication.published_by}; "
                 f"Last Revised {publication.last_revised:%B %-d, %Y}"
                 + (f". “{publication.summary}”" if publication.summary else ""),
                 reverse("admin:editorial_publication_change", args=[publication.pk]),

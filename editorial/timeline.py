@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import F
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
@@ -116,10 +117,13 @@ def page_versions(page: Page) -> list[Version]:
     versions = [
         Version(
             f"pub:{publication.pk}",
-            f"Published {timezone.localtime(publication.published_at):%b %-d, %Y %H:%M}",
+            f"Published {timezone.localtime(publication.published_at):%b %-d, %Y %H:%M}"
+            + (f" in {publication.language}" if publication.language else ""),
             publication.html_safe,
         )
-        for publication in Publication.objects.filter(page=page).order_by("-published_at")
+        for publication in Publication.objects.filter(page=page)
+        .annotate(language=F("translation__language"))
+        .order_by("-published_at")
     ]
     versions += [
         Version(

@@ -108,14 +108,16 @@ def page_sections(content: dict[str, Any]) -> list[tuple[str, list[str]]]:
         sections.append(
             (
                 more.get("heading") or "More information",
-                [f"{link['lead_in']} {link['title']}" for link in more["links"]],
+                [f"{link['lead_in'] or ''} {link['title'] or ''}" for link in more["links"]],
             )
         )
     attribution = content.get("attribution")
     if attribution:
-        sections.append((attribution["name"], list(attribution.get("description") or [])))
+        sections.append((attribution["name"] or "", list(attribution.get("description") or [])))
+    # A translated page holds None for a text not yet translated: nothing to grade.
     return [
-        (title, [_sentence(text) for text in texts if text.strip()]) for title, texts in sections
+        (title, [_sentence(text) for text in texts if text and text.strip()])
+        for title, texts in sections
     ]
 
 

@@ -515,3 +515,28 @@ def test_a_spanish_full_review_moves_the_spanish_review_date_alone(
     change = translate_page(writer, seed_page, more_information_heading="Más información")
     (next_one,) = publish_in_spanish(change, writer, physician, nurse, managing_editor)
     assert next_one.last_reviewed == reviewed.last_reviewed
+
+
+def test_a_reviewer_reads_a_spanish_revision_and_its_preview(client, seed_page, writer, physician):
+    from django.urls import reverse
+
+    revision = submit(translate_page(writer, seed_page), writer, summary="Traducción")
+    client.force_login(physician)
+    screen = client.get(reverse("admin:editorial_change_change", args=[revision.change_id]))
+    assert screen.status_code == 200
+    assert TITLE in screen.content.decode()
+    preview = client.get(reverse("admin:editorial_change_preview", args=[revision.pages.get().pk]))
+    assert preview.status_code == 200
+
+
+def test_a_reviewer_reads_the_diff_of_a_spanish_revision_from_the_live_spanish_page(
+    client, spanish, seed_page, writer, physician
+):
+    from django.urls import reverse
+
+    change = translate_page(writer, seed_page, more_information_heading="Más información")
+    revision = submit(change, writer, summary="Traducción")
+    client.force_login(physician)
+    screen = client.get(reverse("admin:editorial_change_change", args=[revision.change_id]))
+    assert screen.status_code == 200
+    assert "Más información" in screen.content.decode()

@@ -96,18 +96,17 @@ def _conflict_refused(function: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def _check_current(
-    revision: Revision, snapshots: list[RevisionPage], language: str | None = None
-) -> None:
+def _check_current(revision: Revision, snapshots: list[RevisionPage]) -> None:
     """Refuse a revision built on publications or records that have moved on since.
 
     Each check reads what it needs for every page at once, so it costs a fixed number
     of queries however many pages the revision holds; pages are checked in order, so
-    the refusal names the first page that fails. A revision in another language
-    (`language`) is checked against the live pointers of that language, and against
-    every English record its pages read like any other record.
+    the refusal names the first page that fails. A revision of a change in another
+    language is checked against the live pointers of that language, and against every
+    English record its pages read like any other record.
     """
     change = revision.change
+    language = translated_language(change.language)
     frozen = {(r["model"], r["pk"]): r["history_id"] for r in revision.records}
     if owned_keys(change) != set(frozen) or _latest_history_ids(set(frozen)) != {
         key: history_id for key, history_id in frozen.items() if history_id is not None
@@ -233,7 +232,7 @@ def _write_publications(
         )
     )
     language = translated_language(revision.change.language)
-    _check_current(revision, snapshots, language)
+    _check_current(revision, snapshots)
     sources = _translation_sources(snapshots) if language is not None else {}
     interval = ReviewPolicy.active().review_interval_months
     full_day, reviewed_by = None, []

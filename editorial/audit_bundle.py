@@ -81,10 +81,11 @@ def _when(moment: datetime.datetime | None) -> str | None:
 
 
 def publication_entry(publication: Publication) -> dict[str, Any]:
-    """One publication: its references, and every field its integrity hash covers."""
+    """One publication: its references, and every field its integrity hash covers; a
+    translated one also its language and the publication it was translated from."""
     number = getattr(publication, "compliance_number", None)
     version = getattr(publication, "version", None)
-    return {
+    entry = {
         "id": publication.pk,
         "compliance_number": {
             "reference": number.reference,
@@ -97,8 +98,18 @@ def publication_entry(publication: Publication) -> dict[str, Any]:
         if version
         else None,
         "integrity_hash": publication.integrity_hash,
-        "fields": hashing.json_ready(hashing.publication_values(publication)),
+        "fields": hashing.json_ready(
+            hashing.publication_values(publication, publication.translation_record())
+        ),
     }
+    translation = publication.translation_record()
+    if translation is not None:  # only a translated publication has the key
+        entry["translation"] = {
+            "language": translation.language,
+            "source_id": translation.source_id,
+            "source_content_hash": translation.source_content_hash,
+        }
+    return entry
 
 
 def signature_entry(signature: Signature, page_ids: list[int]) -> dict[str, Any]:
@@ -278,7 +289,7 @@ def bundle_build(page: Page, *, now: datetime.datetime | None = None) -> dict[st
     publications = [
         publication_entry(publication)
         for publication in Publication.objects.filter(page=page)
-        .select_related("version", "compliance_number")
+        .select_related("version", "compliance_number", "translation")
         .order_by("published_at", "pk")
     ]
     snapshots = list(
@@ -407,6 +418,14 @@ def bundle_build(page: Page, *, now: datetime.datetime | None = None) -> dict[st
         "signature_meanings": dict(Signature.Meaning.choices),
         "signature_certifications": signers,
     }
+    if any("translation" in publication for publication in publications):
+        # Said only in a bundle holding translated publications: the others read as before.
+        bundle["hashing"]["publication_translation_fields"] = (
+            "a publication in another language than the default also hashes "
+            + " and ".join(hashing.PUBLICATION_TRANSLATION_FIELDS)
+            + " (its language and the content hash of the publication it was translated "
+            "from, named in its translation); other publications have neither key"
+        )
     bundle = hashing.json_ready(bundle)
     bundle["digest"] = {"algorithm": "sha256", "value": bundle_digest(bundle)}
     return bundle
@@ -558,9 +577,12 @@ def bundle_html(bundle: dict[str, Any]) -> str:
             "reviewers": reviewers,
             "certifications": certified,
             "publication_fields": [
-                field
-                for field in bundle["hashing"]["kinds"]["publication"]
-                if field not in ("content", "html", "json_ld", "manifest")
+                *(
+                    field
+                    for field in bundle["hashing"]["kinds"]["publication"]
+                    if field not in ("content", "html", "json_ld", "manifest")
+                ),
+                *hashing.PUBLICATION_TRANSLATION_FIELDS,  # a translated publication's alone
             ],
         },
     )

@@ -69,6 +69,8 @@ PUBLICATION_FIELDS = (
     "audit_head_seq",
     "audit_head_hash",
 )
+# Hashed by a publication in another language than the default, absent from every other.
+PUBLICATION_TRANSLATION_FIELDS = ("language", "source_content_hash")
 AUDIT_FIELDS = (
     "seq",
     "action",
@@ -197,8 +199,17 @@ def verify_publications(bundle: dict[str, Any], problems: list[str]) -> dict[int
     previous = None
     for publication in bundle["publications"]:
         name = _publication_name(publication)
-        fields = _fields(publication, PUBLICATION_FIELDS, name, problems)
+        fields = _fields(
+            publication, PUBLICATION_FIELDS, name, problems, PUBLICATION_TRANSLATION_FIELDS
+        )
         publications[publication["id"]] = publication
+        translation = publication.get("translation")
+        if translation is not None and (
+            not isinstance(translation, dict)
+            or translation.get("language") != fields.get("language")
+            or translation.get("source_content_hash") != fields.get("source_content_hash")
+        ):
+            problems.append(f"{name}: its translation does not say what its hash covers")
         if record_hash("publication", fields) != publication.get("integrity_hash"):
             problems.append(f"{name}: its fields do not match its integrity hash")
         if sha256(fields.get("content")) != fields.get("content_hash"):

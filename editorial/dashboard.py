@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.urls import reverse
 
-from . import workflow
+from . import translation_state, workflow
 from .models import Change, ChangeRecord, language_name
 from .registry import MODELS_BY_LABEL
 
@@ -201,4 +201,38 @@ def dashboard_sections(user: AbstractBaseUser) -> list[Section]:
     sections.append(
         Section("overdue", "Pages overdue for medical review", "No page is overdue.", overdue)
     )
+    if edits or workflow.is_managing_editor(user):
+        sections.append(_translations_section())
     return sections
+
+
+# What each state reads as ({language} is its English name), and what the row offers.
+TRANSLATION_NOTES = {
+    translation_state.MISSING: ("{language}: missing, no publication in it yet", "Translate"),
+    translation_state.UP_TO_DATE: ("{language}: up to date, published on the date shown", "Open"),
+    translation_state.OUT_OF_DATE: (
+        "{language}: out of date since the English page changed on the date shown",
+        "Update",
+    ),
+}
+
+
+def _translations_section() -> Section:
+    """Every live English page in each other language: up to date, out of date or
+    missing, and since when; each row links the page."""
+    languages = [code for code, _name in settings.LANGUAGES[1:]]
+    rows = []
+    for state in translation_state.translation_status(languages):
+        note, action = TRANSLATION_NOTES[state.status]
+        name = language_name(state.language)
+        rows.append(
+            Row(
+                what=state.title,
+                who=name,
+                since=state.since,
+                url=reverse("admin:drugs_page_change", args=[state.page_id]),
+                action=action,
+                note=note.format(language=name),
+            )
+        )
+    return Section("translations", "Translations", "No page is published in English.", rows)

@@ -42,6 +42,12 @@ PUBLICATION_FIELDS = (
     "audit_head_hash",
 )
 
+# What the hash of a publication in another language than the default covers beyond
+# PUBLICATION_FIELDS: its language, and the content hash of the default-language
+# publication it was translated from. A default-language publication has neither and
+# hashes exactly as it always did.
+PUBLICATION_TRANSLATION_FIELDS = ("language", "source_content_hash")
+
 # An audit entry's own content and its two links: to the entry before it in the whole
 # trail, and to the entry before it about the same page.
 AUDIT_FIELDS = (
@@ -118,9 +124,14 @@ def _values(instance: Any, names: tuple[str, ...]) -> dict[str, Any]:
     return values
 
 
-def publication_values(publication: Any) -> dict[str, Any]:
-    """What a publication's hash is taken over: its `PUBLICATION_FIELDS`."""
-    return _values(publication, PUBLICATION_FIELDS)
+def publication_values(publication: Any, translation: Any = None) -> dict[str, Any]:
+    """What a publication's hash is taken over: its `PUBLICATION_FIELDS` and, only for a
+    translated publication (`translation`, its PublicationTranslation), that row's
+    `PUBLICATION_TRANSLATION_FIELDS`."""
+    values = _values(publication, PUBLICATION_FIELDS)
+    if translation is not None:
+        values.update(_values(translation, PUBLICATION_TRANSLATION_FIELDS))
+    return values
 
 
 def audit_values(
@@ -144,9 +155,10 @@ def json_ready(values: dict[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(values, ensure_ascii=False, default=_encode))
 
 
-def publication_hash(publication: Any) -> str:
-    """The hash of a publication's public columns (works on migrations' models too)."""
-    return digest("publication", publication_values(publication))
+def publication_hash(publication: Any, translation: Any = None) -> str:
+    """The hash of a publication's public columns and, for a translated one, its language
+    and source's hash (works on migrations' models too)."""
+    return digest("publication", publication_values(publication, translation))
 
 
 def audit_hash(entry: Any, publication_integrity: str, signature_integrity: str = "") -> str:

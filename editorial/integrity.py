@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models import F
 
 from drugs.models import Page
 
@@ -17,10 +18,12 @@ from .models import (
     AuditChainHead,
     AuditEntry,
     CurrentPublication,
+    CurrentTranslation,
     Publication,
     PublicationDrug,
     PublicationRecord,
     PublicationSearch,
+    PublicationTranslation,
     RevisionPage,
     Signature,
 )
@@ -152,9 +155,11 @@ def verify_publications() -> list[Problem]:
     for start in range(0, len(heads), 500):  # within SQLite's limit on query parameters
         batch = heads[start : start + 500]
         chain.update(AuditEntry.objects.filter(seq__in=batch).values_list("seq", "hash"))
-    for publication in Publication.objects.order_by("pk").iterator(chunk_size=200):
+    publications = Publication.objects.select_related("translation").order_by("pk")
+    for publication in publications.iterator(chunk_size=200):
         record = f"publication {publication.pk} ({publication.slug})"
-        if hashing.publication_hash(publication) != publication.integrity_hash:
+        translation = publication.translation_record()
+        if hashing.publication_hash(publication, translation) != publication.integrity_hash:
             problems.append(
                 Problem(record, "what the public reads does not match its hash: it was rewritten")
             )
@@ -237,12 +242,13 @@ def verify_lookups() -> list[Problem]:
 
 
 def verify_versions() -> list[Problem]:
-    """Each publication's version is the one its page's publications count to
-    (`versions.numbered`): missing, renumbered or redated rows are named.
+    """Each publication's version is the one its page's publications in its language
+    count to (`versions.numbered`): missing, renumbered or redated rows are named.
     """
     problems = []
     rows = (
-        Publication.objects.order_by("page_id", "published_at", "pk")
+        Publication.objects.annotate(language=F("translation__language"))
+        .order_by("page_id", "language", "published_at", "pk")
         .values_list(
             "page_id",
             "pk",
@@ -251,10 +257,11 @@ def verify_versions() -> list[Problem]:
             "last_revised",
             "version__number",
             "version__day",
+            "language",
         )
         .iterator(chunk_size=2000)
     )
-    for _page_id, group in itertools.groupby(rows, key=lambda row: row[0]):
+    for _page, group in itertools.groupby(rows, key=lambda row: (row[0], row[7])):
         group = list(group)
         expected = versions.numbered((row[1], row[3], row[4]) for row in group)
         for row, (_pk, number, day) in zip(group, expected, strict=True):
@@ -393,21 +400,37 @@ def verify_signatures() -> list[Problem]:
 
 
 def verify_live_pointers() -> list[Problem]:
-    """What each page's live pointer shows is what its last publish or unpublish entry says."""
+    """What each page's live pointer in each language shows is what its last publish or
+    unpublish entry in that language says (an entry's language is its publication's)."""
     problems = []
-    pointers = {
-        row.page_id: row for row in CurrentPublication.objects.select_related("publication")
+    pointers: dict[tuple[int, str | None], CurrentPublication | CurrentTranslation] = {
+        (row.page_id, None): row for row in CurrentPublication.objects.select_related("publication")
     }
+    pointers.update(
+        ((row.page_id, row.language), row)
+        for row in CurrentTranslation.objects.select_related("publication__translation")
+    )
     last_entries = {}
-    for entry in AuditEntry.objects.filter(action__in=POINTER_ACTIONS).order_by("seq"):
-        last_entries[entry.page_id] = entry
-    for page_id in sorted(set(pointers) | set(last_entries)):
-        pointer, entry = pointers.get(page_id), last_entries.get(page_id)
+    for entry in (
+        AuditEntry.objects.filter(action__in=POINTER_ACTIONS)
+        .annotate(language=F("publication__translation__language"))
+        .order_by("seq")
+    ):
+        last_entries[(entry.page_id, entry.language)] = entry
+    for key in sorted(set(pointers) | set(last_entries), key=lambda key: (key[0], key[1] or "")):
+        page_id, language = key
+        pointer, entry = pointers.get(key), last_entries.get(key)
         shown = pointer.publication_id if pointer else None
         expected = None
         if entry is not None and entry.action != AuditEntry.Action.UNPUBLISH:
             expected = entry.publication_id
-        record = f"page {page_id}"
+        record = f"page {page_id}" + (f" in {language}" if language else "")
+        if language and pointer and pointer.publication:
+            translation = pointer.publication.translation_record()
+            if translation is None or translation.language != language:
+                problems.append(
+                    Problem(record, f"its live publication {shown} is not in {language}")
+                )
         if shown != expected:
             said = f"{_entry(entry)} says {expected or 'unpublished'}" if entry else "no entry"
             problems.append(
@@ -424,6 +447,49 @@ def verify_live_pointers() -> list[Problem]:
     return problems
 
 
+def verify_translations() -> list[Problem]:
+    """Each translated publication's source is a publication of the same page in the
+    default language, and the hash it records is that source's content hash."""
+    problems = []
+    sources = {
+        row["pk"]: row
+        for row in Publication.objects.filter(
+            pk__in=PublicationTranslation.objects.values("source_id")
+        ).values("pk", "page_id", "content_hash", "translation__language")
+    }
+    rows = PublicationTranslation.objects.select_related("publication").only(
+        "publication__slug", "publication__page_id", "language", "source_id", "source_content_hash"
+    )
+    for row in rows.order_by("publication_id"):
+        record = f"publication {row.publication_id} ({row.publication.slug})"
+        source = sources.get(row.source_id)
+        if source is None:
+            problems.append(
+                Problem(record, f"the publication it translates ({row.source_id}) is gone")
+            )
+            continue
+        if (
+            source["translation__language"] is not None
+            or source["page_id"] != row.publication.page_id
+        ):
+            problems.append(
+                Problem(
+                    record,
+                    f"the publication it translates ({row.source_id}) is not this page's in "
+                    "the default language",
+                )
+            )
+        if source["content_hash"] != row.source_content_hash:
+            problems.append(
+                Problem(
+                    record,
+                    f"the content hash it was translated from is not that of publication "
+                    f"{row.source_id}",
+                )
+            )
+    return problems
+
+
 def verify_all() -> list[Problem]:
     """Every check, over the whole record."""
     problems = verify_triggers() + verify_audit_chain()
@@ -436,5 +502,6 @@ def verify_all() -> list[Problem]:
         + verify_versions()
         + verify_compliance_numbers()
         + verify_live_pointers()
+        + verify_translations()
         + verify_signatures()
     )

@@ -117,8 +117,9 @@ def search_parts(content: dict[str, Any]) -> dict[str, str]:
     references and the editorial team's description, the same on every page, are left out.
     """
     cancer_type = content.get("cancer_type") or {}
-    heading = [content["title"], cancer_type.get("name", "")]
-    names, facts, body = [], [], list(content.get("intro", []))
+    # A translated page holds None for each text not yet translated: left out here.
+    heading = [content["title"], cancer_type.get("name") or ""]
+    names, facts, body = [], [], list(content.get("intro") or [])
     for section in content["drug_sections"]:
         drug = section["drug"]
         names.append(
@@ -126,8 +127,13 @@ def search_parts(content: dict[str, Any]) -> dict[str, str]:
             + (f" ({', '.join(drug['brand_names'])})" if drug["brand_names"] else "")
         )
         facts += [drug["drug_class"], drug["targets"], drug["route"]]
-        body.append(" ".join([drug["mechanism"], section["evidence"], drug["administration"]]))
-        body += section["indication"]
+        body.append(
+            " ".join(
+                text or ""
+                for text in (drug["mechanism"], section["evidence"], drug["administration"])
+            )
+        )
+        body += section["indication"] or []
         for group in drug["side_effects"]:
             entries = group["entries"]
             for entry in entries:
@@ -138,12 +144,13 @@ def search_parts(content: dict[str, Any]) -> dict[str, str]:
                     else term["name"]
                 )
             body.append(
-                f"{group['label']} side effects: " + "; ".join(entry["text"] for entry in entries)
+                f"{group['label']} side effects: "
+                + "; ".join(entry["text"] or "" for entry in entries)
             )
     more = content.get("more_information") or {}
     if more.get("links"):
         body.append(more.get("heading") or "More information")
-        body += [f"{link['lead_in']} {link['title']}." for link in more["links"]]
+        body += [f"{link['lead_in'] or ''} {link['title'] or ''}." for link in more["links"]]
     return {
         "heading": _lines(heading),
         "names": _lines(names),
@@ -299,6 +306,25 @@ def live_pages_showing_records(keys: set[RecordKey]) -> set[int]:
         PublicationRecord.objects.filter(
             records_condition(keys), publication__current__isnull=False
         )
+        .values_list("publication__page_id", flat=True)
+        .distinct()
+    )
+
+
+def live_translated_pages_showing_records(keys: set[RecordKey], language: str) -> set[int]:
+    """The pages whose live publication in `language` (`CurrentTranslation`) shows any of
+    these records: one indexed query, as `live_pages_showing_records` for the default."""
+    from django.db.models import Exists, OuterRef
+
+    from .models import CurrentTranslation, PublicationRecord
+
+    if not keys:
+        return set()
+    live = CurrentTranslation.objects.filter(
+        publication_id=OuterRef("publication_id"), language=language
+    )
+    return set(
+        PublicationRecord.objects.filter(records_condition(keys), Exists(live))
         .values_list("publication__page_id", flat=True)
         .distinct()
     )

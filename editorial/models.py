@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models, transaction
 from django.db.models import Max, Q
@@ -818,9 +818,21 @@ class Publication(AppendOnlyModel):
         """The stored body, which `render_page_body` autoescaped when it was published."""
         return mark_safe(self.html)  # noqa: S308 - our own rendering, not editor input
 
+    def translation_record(self) -> "PublicationTranslation | None":
+        """The row naming this publication's language and source: the one to be written
+        with it (`pending_translation`, set before insert), else the stored one; None for
+        a publication in the default language."""
+        pending = getattr(self, "pending_translation", None)
+        if pending is not None or self.pk is None:
+            return pending
+        try:
+            return self.translation
+        except ObjectDoesNotExist:
+            return None
+
     def _seal(self, head: tuple[int, str]) -> None:
         self.audit_head_seq, self.audit_head_hash = head
-        self.integrity_hash = hashing.publication_hash(self)
+        self.integrity_hash = hashing.publication_hash(self, self.translation_record())
 
 
 class PublicationRecord(AppendOnlyModel):

@@ -162,7 +162,7 @@ def page_sections(content: dict[str, Any]) -> list[tuple[str, list[str]]]:
         )
     attribution = content.get("attribution")
     if attribution:
-        sections.append((attribution["name"], list(attribution.get("description") or [])))
+        sections.append((attribution["name"] or "", list(attribution.get("description") or [])))
     # A translated snapshot holds None where a string is not translated yet: no prose.
     return [
         (title, [as_sentence(text) for text in texts if text and text.strip()])

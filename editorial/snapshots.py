@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Exists, Max, OuterRef
 from django.template.loader import render_to_string
@@ -23,6 +24,7 @@ from django.utils.translation import get_language
 
 from drugs.formatting import paragraphs, side_effect_text
 from drugs.models import (
+    TRANSLATABLE,
     CancerType,
     Drug,
     DrugSection,
@@ -32,10 +34,12 @@ from drugs.models import (
     Page,
     PageReference,
     SideEffectTerm,
+    Translation,
 )
 from references.formatting import format_citation, format_citation_html
 from references.models import Citation
 
+from .lookups import records_condition
 from .models import CurrentPublication, PublishedVersion
 from .registry import MODELS_BY_LABEL, PARENT_FIELD, label
 
@@ -50,6 +54,16 @@ CITATION_FIELDS = [
 
 RecordKey = tuple[str, int]
 
+TRANSLATION = label(Translation)
+
+
+def translated_language(language: str | None) -> str | None:
+    """`language` if it is one of the site's other languages (settings.LANGUAGES after the
+    first), else None: the default language, however it is spelt, is no translation."""
+    if language and language in {code for code, _name in settings.LANGUAGES[1:]}:
+        return language
+    return None
+
 
 class RecordStore:
     """Records as a change sees them, loaded a kind at a time and shared by many snapshots.
@@ -61,9 +75,15 @@ class RecordStore:
     """
 
     def __init__(
-        self, owned: Iterable[RecordKey] = (), latest_owned: dict[RecordKey, int] | None = None
+        self,
+        owned: Iterable[RecordKey] = (),
+        latest_owned: dict[RecordKey, int] | None = None,
+        language: str | None = None,
     ) -> None:
         self.owned = set(owned)
+        # Another language than the default: the translations snapshots read, per record.
+        self.language = translated_language(language)
+        self.translations: dict[RecordKey, tuple[Translation | None, int | None]] = {}
         # key -> (row or None, its published history id; None for a working row)
         self.rows: dict[RecordKey, tuple[models.Model | None, int | None]] = {}
         self.kids: dict[tuple[str, int], list[tuple[models.Model, int | None]]] = {}
@@ -124,6 +144,33 @@ class RecordStore:
             published = published.exclude(id__in=owned)
         for record in published:
             self.kids[(name, getattr(record, fk))].append((record.instance, record.history_id))
+
+    def load_translations(self, keys: Iterable[RecordKey]) -> None:
+        """Fetch the translations into the store's language of these records, not yet loaded.
+
+        A translation is a record like any other: the change's own working row if it owns
+        it, else its published version. Two queries for any number of records.
+        """
+        missing = {key for key in keys if key not in self.translations}
+        if self.language is None or not missing:
+            return
+        for key in missing:
+            self.translations[key] = (None, None)
+        owned = self._owned_pks(Translation)
+        if owned:
+            for row in Translation.objects.filter(pk__in=owned, language=self.language):
+                if (row.model, row.object_id) in missing:
+                    self.translations[(row.model, row.object_id)] = (row, None)
+        published = self._published(Translation).filter(
+            records_condition(missing), language=self.language
+        )
+        if owned:
+            published = published.exclude(id__in=owned)
+        for record in published:
+            self.translations[(record.model, record.object_id)] = (
+                record.instance,
+                record.history_id,
+            )
 
     def load_live_urls(self, page_ids: Iterable[int | None]) -> None:
         """Where readers find each of these pages now ('' for a page that is not live)."""
@@ -187,6 +234,12 @@ class RecordStore:
         self.load_live_urls(
             link.target_page_id for link in parts(MoreInformationLink) if not link.url
         )
+        if self.language is not None:
+            loaded = [
+                *(key for key, (row, _) in self.rows.items() if row is not None),
+                *((name, row.pk) for (name, _), kids in self.kids.items() for row, _ in kids),
+            ]
+            self.load_translations(key for key in loaded if key[0] in TRANSLATABLE)
 
 
 class ContentSource:
@@ -198,8 +251,13 @@ class ContentSource:
     `RecordStore`, so each row is fetched once for all of them.
     """
 
-    def __init__(self, owned: Iterable[RecordKey] = (), store: RecordStore | None = None) -> None:
-        self.store = store or RecordStore(owned)
+    def __init__(
+        self,
+        owned: Iterable[RecordKey] = (),
+        store: RecordStore | None = None,
+        language: str | None = None,
+    ) -> None:
+        self.store = store or RecordStore(owned, language=language)
         self.owned = self.store.owned
         self.used: dict[RecordKey, int | None] = {}
 
@@ -220,6 +278,24 @@ class ContentSource:
             self._note((label(model), row.pk), row, history_id)
             rows.append(row)
         return rows
+
+    def text(self, row: models.Model, field: str) -> Any:
+        """A field of `row` as a reader of the store's language sees it.
+
+        In the default language, the field itself. In another, its translation, or None
+        where it is untranslated; a field empty in English stays empty, as there is
+        nothing to translate. The translation read is noted in the manifest.
+        """
+        value = getattr(row, field)
+        if self.store.language is None or not value:
+            return value
+        key = (label(row), row.pk)
+        self.store.load_translations([key])
+        translation, history_id = self.store.translations[key]
+        if translation is None:
+            return None
+        self._note((TRANSLATION, translation.pk), translation, history_id)
+        return translation.texts.get(field) or None
 
     def live_url(self, page_id: int) -> str:
         """Where readers find a page now; '' if it is not live."""
@@ -287,28 +363,32 @@ def _build_drug_content(source: ContentSource, drug: Drug) -> dict[str, Any]:
         term = source.get(SideEffectTerm, effect.term_id)
         if term is None:
             continue
+        name, explanation = source.text(term, "name"), source.text(term, "explanation")
+        wording, detail = source.text(effect, "wording"), source.text(effect, "detail")
+        # The line reads the drug's wording, else the term's name and explanation: untranslated
+        # if any part of it is.
+        used = (wording, detail) if effect.wording else (name, explanation, detail)
         groups[effect.group].append(
             {
-                "term": {"name": term.name, "slug": term.slug, "explanation": term.explanation},
-                "wording": effect.wording,
-                "detail": effect.detail,
-                "text": side_effect_text(
-                    term=term.name,
-                    explanation=term.explanation,
-                    wording=effect.wording,
-                    detail=effect.detail,
+                "term": {"name": name, "slug": term.slug, "explanation": explanation},
+                "wording": wording,
+                "detail": detail,
+                "text": None
+                if None in used
+                else side_effect_text(
+                    term=name, explanation=explanation, wording=wording, detail=detail
                 ),
             }
         )
     return {
         "generic_name": drug.generic_name,
         "slug": drug.slug,
-        "brand_names": drug.brand_name_list,
-        "drug_class": drug.drug_class,
-        "targets": drug.targets,
-        "mechanism": drug.mechanism,
-        "administration": drug.administration,
-        "route": drug.route,
+        "brand_names": _name_list(source.text(drug, "brand_names")),
+        "drug_class": source.text(drug, "drug_class"),
+        "targets": source.text(drug, "targets"),
+        "mechanism": source.text(drug, "mechanism"),
+        "administration": source.text(drug, "administration"),
+        "route": source.text(drug, "route"),
         "side_effects": [
             {"group": group, "label": DrugSideEffect.Group(group).label, "entries": groups[group]}
             for group in DrugSideEffect.Group.values
@@ -326,16 +406,44 @@ def _link_target(source: ContentSource, link: MoreInformationLink) -> str:
     return ""
 
 
+def _name_list(names: str | None) -> list[str] | None:
+    """A comma-separated list of names as a list (`Drug.brand_name_list`); None stays None."""
+    if names is None:
+        return None
+    return [name.strip() for name in names.split(",") if name.strip()]
+
+
+def _paragraphs(text: str | None) -> list[str] | None:
+    """`paragraphs` of a text; None (untranslated) stays None."""
+    return None if text is None else paragraphs(text)
+
+
 def _ordered(rows: list[models.Model]) -> list[models.Model]:
     return sorted(rows, key=lambda row: (row.position, row.pk))
 
 
-def page_snapshot(source: ContentSource, page_id: int) -> dict[str, Any] | None:
+def page_snapshot(
+    source: ContentSource, page_id: int, language: str | None = None
+) -> dict[str, Any] | None:
     """The public content of a page as `source` sees it; None if the page is gone.
 
     Every fact a reader sees, and no ids or timestamps: the result is JSON, and is
     what a revision and a publication store and what their content hash covers.
+
+    In another language than the default (`language`, which must be the store's), the
+    same shape plus "language": every translatable text is its translation, or None
+    where untranslated (paragraph lists too); names, slugs, references and addresses
+    stay as published.
     """
+    language = translated_language(language)
+    if language != source.store.language:
+        if source.store.rows:
+            raise ValueError(
+                f"This source reads {source.store.language or 'the default language'}, "
+                f"not {language or 'the default language'}."
+            )
+        source.store.language = language  # a store that has read nothing yet
+    text = source.text
     page = source.get(Page, page_id)
     if page is None:
         return None
@@ -348,8 +456,8 @@ def page_snapshot(source: ContentSource, page_id: int) -> dict[str, Any] | None:
             sections.append(
                 {
                     "drug": _drug_content(source, drug),
-                    "evidence": section.evidence,
-                    "indication": paragraphs(section.indication),
+                    "evidence": text(section, "evidence"),
+                    "indication": _paragraphs(text(section, "indication")),
                 }
             )
     references = []
@@ -357,26 +465,35 @@ def page_snapshot(source: ContentSource, page_id: int) -> dict[str, Any] | None:
         citation = source.get(Citation, reference.citation_id)
         if citation is not None:
             references.append(_citation_content(citation))
-    return {
-        "title": page.title,
+    content = {
+        "title": text(page, "title"),
         "slug": page.slug,
         "cancer_type": (
-            {"name": cancer_type.name, "slug": cancer_type.slug} if cancer_type else None
+            {"name": text(cancer_type, "name"), "slug": cancer_type.slug} if cancer_type else None
         ),
-        "intro": paragraphs(page.intro),
+        "intro": _paragraphs(text(page, "intro")),
         "drug_sections": sections,
         "more_information": {
-            "heading": page.more_information_heading,
+            "heading": text(page, "more_information_heading"),
             "links": [
-                {"lead_in": link.lead_in, "title": link.title, "url": _link_target(source, link)}
+                {
+                    "lead_in": text(link, "lead_in"),
+                    "title": text(link, "title"),
+                    "url": _link_target(source, link),
+                }
                 for link in _ordered(source.children(MoreInformationLink, page.pk))
             ],
         },
         "attribution": (
-            {"name": team.name, "description": paragraphs(team.description)} if team else None
+            {"name": text(team, "name"), "description": _paragraphs(text(team, "description"))}
+            if team
+            else None
         ),
         "references": references,
     }
+    if language is not None:
+        content["language"] = language
+    return content
 
 
 def content_hash(content: Any) -> str:
@@ -453,7 +570,7 @@ def publication_index(content: dict[str, Any]) -> dict[str, str]:
     words = [
         content["title"],
         *(drug["generic_name"] for drug in drugs),
-        *(name for drug in drugs for name in drug["brand_names"]),
+        *(name for drug in drugs for name in drug["brand_names"] or ()),
         *(drug["drug_class"] for drug in drugs),
         *terms,
     ]
@@ -461,7 +578,7 @@ def publication_index(content: dict[str, Any]) -> dict[str, str]:
     return {
         "slug": content["slug"],
         "title": content["title"],
-        "cancer_type": cancer_type.get("name", ""),
+        "cancer_type": cancer_type.get("name") or "",
         "drug_slugs": "".join(f"|{drug['slug']}|" for drug in drugs),
         "search_text": " ".join(word for word in words if word),
     }

@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import F
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
@@ -65,15 +66,22 @@ def page_events(page: Page) -> list[Event]:
             )
         )
     for publication in Publication.objects.filter(page=page).select_related(
-        "published_by", "compliance_number"
+        "published_by", "compliance_number", "translation"
     ):
         number = getattr(publication, "compliance_number", None)
+        translation = publication.translation_record()
         events.append(
             Event(
                 publication.published_at,
                 "publication",
                 (f"{number.reference}: " if number else "")
-                + f"Published ({publication.get_origin_display().lower()}) by {publication.published_by}; "
+                + "Published"
+                + (
+                    f" in {translation.language}, from publication {translation.source_id},"
+                    if translation
+                    else ""
+                )
+                + f" ({publication.get_origin_display().lower()}) by {publication.published_by}; "
                 f"Last Revised {publication.last_revised:%B %-d, %Y}"
                 + (f". “{publication.summary}”" if publication.summary else ""),
                 reverse("admin:editorial_publication_change", args=[publication.pk]),
@@ -109,10 +117,13 @@ def page_versions(page: Page) -> list[Version]:
     versions = [
         Version(
             f"pub:{publication.pk}",
-            f"Published {timezone.localtime(publication.published_at):%b %-d, %Y %H:%M}",
+            f"Published {timezone.localtime(publication.published_at):%b %-d, %Y %H:%M}"
+            + (f" in {publication.language}" if publication.language else ""),
             publication.html_safe,
         )
-        for publication in Publication.objects.filter(page=page).order_by("-published_at")
+        for publication in Publication.objects.filter(page=page)
+        .annotate(language=F("translation__language"))
+        .order_by("-published_at")
     ]
     versions += [
         Version(

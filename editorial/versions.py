@@ -13,7 +13,7 @@ import datetime
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 
 # (content hash, version number, version day) of a page's newest publication.
 Previous = tuple[str, int, datetime.date]
@@ -53,15 +53,25 @@ def numbered(
     return rows
 
 
-def previous_versions(page_ids: Any) -> dict[int, Previous]:
-    """The hash and version of each page's newest publication, for pages that have one.
+def in_language(language: str | None = None) -> Q:
+    """The publications in `language`: with no translation row for the default (None),
+    with a row in that language for any other. A page's versions, dates and past are
+    counted within one language."""
+    if language is None:
+        return Q(translation__isnull=True)
+    return Q(translation__language=language)
+
+
+def previous_versions(page_ids: Any, language: str | None = None) -> dict[int, Previous]:
+    """The hash and version of each page's newest publication in `language` (None: the
+    default), for pages that have one.
 
     `page_ids` may be a subquery; one query for any number of pages.
     """
     from .models import Publication  # models import nothing from here; migrations do
 
     newest = (
-        Publication.objects.filter(page_id=OuterRef("page_id"))
+        Publication.objects.filter(in_language(language), page_id=OuterRef("page_id"))
         .order_by("-published_at", "-pk")
         .values("pk")[:1]
     )

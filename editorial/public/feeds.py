@@ -117,7 +117,10 @@ def new_versions(limit: int = ENTRIES) -> QuerySet:
     then those rows with their versions and their pages' live addresses.
     """
     ids = list(
-        Publication.objects.filter(page_id__in=CurrentPublication.objects.live().values("page_id"))
+        Publication.objects.filter(
+            page_id__in=CurrentPublication.objects.live().values("page_id"),
+            translation__isnull=True,  # a page's versions in English, not its translations
+        )
         .annotate(
             previous_hash=Window(
                 Lag("content_hash"),

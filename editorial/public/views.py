@@ -261,7 +261,7 @@ def change_log(page_id: int) -> list[dict[str, Any]]:
     """The change log's entries of a page, oldest first: every publication, with its version
     and its compliance number, joined in the one query."""
     history = (
-        Publication.objects.filter(page_id=page_id)
+        Publication.objects.filter(page_id=page_id, translation__isnull=True)  # English only
         .select_related("version", "compliance_number")
         .order_by("-published_at", "-pk")
         .only(

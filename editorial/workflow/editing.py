@@ -19,7 +19,9 @@ from django.db import models, transaction
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
-from ..lookups import live_pages_showing_records
+from drugs.models import Page, Translation
+
+from ..lookups import live_pages_showing_records, live_translated_pages_showing_records
 from ..models import (
     AuditEntry,
     Change,
@@ -280,6 +282,30 @@ def pages_altered(change: Change, keys: set[RecordKey]) -> list[int]:
     if change.page_id:
         pages.add(change.page_id)
     return sorted(pages | _live_pages_showing(keys))
+
+
+def _translated_records(keys: set[RecordKey]) -> set[RecordKey]:
+    """The records that the owned translations translate, now and in their history."""
+    pks = [pk for name, pk in keys if name == label(Translation)]
+    if not pks:
+        return set()
+    return set(Translation.history.filter(id__in=pks).values_list("model", "object_id").distinct())
+
+
+def translated_live_pages_showing(keys: set[RecordKey], language: str) -> set[int]:
+    """The pages whose live publication in `language` shows one of these translations, or
+    a record one of them translates (a first translation of a drug the page shows)."""
+    return live_translated_pages_showing_records(keys | _translated_records(keys), language)
+
+
+def translated_pages_altered(change: Change, keys: set[RecordKey]) -> list[int]:
+    """Every page a change in another language alters: the pages whose own translation
+    (of the page record) it holds, and every page whose live publication in its language
+    shows a translation it holds or a record one of them translates."""
+    pages = {pk for name, pk in _translated_records(keys) if name == label(Page)}
+    if change.page_id:
+        pages.add(change.page_id)
+    return sorted(pages | translated_live_pages_showing(keys, change.language))
 
 
 def _latest_history_ids(keys: set[RecordKey]) -> dict[RecordKey, int]:

@@ -30,19 +30,22 @@ from ..models import (
     AuditEntry,
     Change,
     CurrentPublication,
+    CurrentTranslation,
     Publication,
+    PublicationTranslation,
     PublishedVersion,
     PublishingLock,
     ReviewPolicy,
     Revision,
     RevisionPage,
     display_name,
+    language_name,
 )
 from ..registry import CONTENT_MODELS, MODELS_BY_LABEL, PARENT_FIELD, label
 from ..signals import page_published, page_unpublished, send_on_commit
-from ..snapshots import RecordKey, publication_index
+from ..snapshots import RecordKey, publication_index, translated_language
 from ..structured_data import json_ld_text, page_data
-from ..versions import next_version, previous_versions, versions_write
+from ..versions import in_language, next_version, previous_versions, versions_write
 from .editing import (
     _latest_history_ids,
     _live_pages_showing,
@@ -51,6 +54,7 @@ from .editing import (
     owned_keys,
     record_check_editable,
     record_edit,
+    translated_live_pages_showing,
 )
 from .review import _freeze, policy_progress, policy_shortfall
 from .transitions import (
@@ -97,9 +101,12 @@ def _check_current(revision: Revision, snapshots: list[RevisionPage]) -> None:
 
     Each check reads what it needs for every page at once, so it costs a fixed number
     of queries however many pages the revision holds; pages are checked in order, so
-    the refusal names the first page that fails.
+    the refusal names the first page that fails. A revision of a change in another
+    language is checked against the live pointers of that language, and against every
+    English record its pages read like any other record.
     """
     change = revision.change
+    language = translated_language(change.language)
     frozen = {(r["model"], r["pk"]): r["history_id"] for r in revision.records}
     if owned_keys(change) != set(frozen) or _latest_history_ids(set(frozen)) != {
         key: history_id for key, history_id in frozen.items() if history_id is not None
@@ -109,11 +116,21 @@ def _check_current(revision: Revision, snapshots: list[RevisionPage]) -> None:
         )
     # A page that went live since the revision was made, showing a record this change
     # edits, would keep the old version while the record's published version moved on.
-    unseen = _live_pages_showing(set(frozen)) - {snapshot.page_id for snapshot in snapshots}
+    pointers = (
+        CurrentPublication.objects.all()
+        if language is None
+        else CurrentTranslation.objects.filter(language=language)
+    )
+    showing = (
+        _live_pages_showing(set(frozen))
+        if language is None
+        else translated_live_pages_showing(set(frozen), language)
+    )
+    unseen = showing - {snapshot.page_id for snapshot in snapshots}
     if unseen:
         titles = ", ".join(
             f"“{current.publication.title}”"
-            for current in CurrentPublication.objects.filter(page_id__in=unseen)
+            for current in pointers.filter(page_id__in=unseen)
             .select_related("publication")
             .order_by("page_id")
         )
@@ -122,14 +139,10 @@ def _check_current(revision: Revision, snapshots: list[RevisionPage]) -> None:
             "this change edits. Submit the change again so that reviewers see that page too."
         )
     page_ids = [snapshot.page_id for snapshot in snapshots]
-    live = dict(
-        CurrentPublication.objects.filter(page_id__in=page_ids).values_list(
-            "page_id", "publication_id"
-        )
-    )
+    live = dict(pointers.filter(page_id__in=page_ids).values_list("page_id", "publication_id"))
     holders = {
         current.slug: current
-        for current in CurrentPublication.objects.filter(
+        for current in pointers.filter(
             slug__in=[snapshot.content["slug"] for snapshot in snapshots]
         )
         .select_related("publication")
@@ -218,7 +231,9 @@ def _write_publications(
             *(f"base_publication__{name}" for name in BASE_FIELDS),
         )
     )
+    language = translated_language(revision.change.language)
     _check_current(revision, snapshots)
+    sources = _translation_sources(snapshots) if language is not None else {}
     interval = ReviewPolicy.active(revision.change.language).review_interval_months
     full_day, reviewed_by = None, []
     if (
@@ -230,7 +245,7 @@ def _write_publications(
         full_day = timezone.localdate(max(r.created_at for r in attesting))
         reviewed_by = sorted({r.credential for r in attesting})
     # Each page's newest publication, live or not: what a new version counts from.
-    previous = previous_versions(revision.pages.values("page_id"))
+    previous = previous_versions(revision.pages.values("page_id"), language)
     publications, numbers = [], {}
     for snapshot in snapshots:
         page_dates = _page_dates(
@@ -264,6 +279,12 @@ def _write_publications(
                 **page_dates,
             )
         )
+        if language is not None:
+            source = sources[snapshot.page_id]
+            # Written with the publication, and covered by its hash (`translation_record`).
+            publications[-1].pending_translation = PublicationTranslation(
+                language=language, source=source, source_content_hash=source.content_hash
+            )
     # One insert each, whatever the number of pages: the publications (each sealed
     # with its hash), their lookup rows, versions and compliance numbers, and the live
     # pointers moved onto them.
@@ -273,10 +294,67 @@ def _write_publications(
     lookups_write(revision.pk, publications)
     versions_write(publications, numbers)
     compliance_numbers_write(publications)
-    CurrentPublication.objects.bulk_create(
+    if language is None:
+        CurrentPublication.objects.bulk_create(
+            [
+                CurrentPublication(
+                    page_id=publication.page_id,
+                    publication=publication,
+                    slug=publication.slug,
+                    since=now,
+                )
+                for publication in publications
+            ],
+            update_conflicts=True,
+            unique_fields=["page"],
+            update_fields=["publication", "slug", "since"],
+        )
+    else:
+        _translations_write(publications, language, now)
+    _published_versions_write(revision.records)
+    revision.change.records.filter(released_at__isnull=True).update(released_at=now)
+    send_on_commit(page_published, sender=Publication, publications=publications)
+    return publications
+
+
+def _translation_sources(snapshots: list[RevisionPage]) -> dict[int, Publication]:
+    """Each page's live English publication, which its translation is published from.
+
+    Refuses a page that is no longer published in English: there is nothing to
+    translate from, and nothing for readers to compare with.
+    """
+    sources = {
+        current.page_id: current.publication
+        for current in CurrentPublication.objects.live()
+        .filter(page_id__in=[snapshot.page_id for snapshot in snapshots])
+        .select_related("publication")
+        .only("page_id", "publication__content_hash", "publication__title")
+    }
+    for snapshot in snapshots:
+        if snapshot.page_id not in sources:
+            raise InvalidTransition(
+                f"“{snapshot.content['title']}” is no longer published in English, which it "
+                "is translated from. Publish the English page, then submit the change again."
+            )
+    return sources
+
+
+def _translations_write(
+    publications: list[Publication], language: str, now: datetime.datetime
+) -> None:
+    """Write each translated publication's language and source, and move the page's live
+    pointer in that language onto it (`CurrentTranslation`); English stays as it is."""
+    rows = []
+    for publication in publications:
+        row = publication.pending_translation
+        row.publication = publication
+        rows.append(row)
+    PublicationTranslation.objects.bulk_create(rows)
+    CurrentTranslation.objects.bulk_create(
         [
-            CurrentPublication(
+            CurrentTranslation(
                 page_id=publication.page_id,
+                language=language,
                 publication=publication,
                 slug=publication.slug,
                 since=now,
@@ -284,13 +362,9 @@ def _write_publications(
             for publication in publications
         ],
         update_conflicts=True,
-        unique_fields=["page"],
+        unique_fields=["page", "language"],
         update_fields=["publication", "slug", "since"],
     )
-    _published_versions_write(revision.records)
-    revision.change.records.filter(released_at__isnull=True).update(released_at=now)
-    send_on_commit(page_published, sender=Publication, publications=publications)
-    return publications
 
 
 def _published_versions_write(records: list[dict[str, Any]]) -> None:
@@ -486,15 +560,29 @@ def publish_due(*, now: datetime.datetime | None = None) -> list[tuple[Change, s
 
 @transaction.atomic
 def page_unpublish(
-    *, page: Page, editor: AbstractBaseUser, comment: str = ""
-) -> CurrentPublication:
-    """Take a page off the public site; every publication of it stays in the history."""
+    *, page: Page, editor: AbstractBaseUser, comment: str = "", language: str | None = None
+) -> CurrentPublication | CurrentTranslation:
+    """Take a page off the public site; every publication of it stays in the history.
+
+    In another language (`language`), only the page's publication in that language
+    comes down; its English publication stays live.
+    """
     if not is_managing_editor(editor):
         raise PermissionDenied("Only a managing editor may unpublish a page.")
+    language = translated_language(language)
     PublishingLock.acquire()
-    current = CurrentPublication.objects.select_for_update().filter(page=page).first()
+    if language is None:
+        current = CurrentPublication.objects.select_for_update().filter(page=page).first()
+    else:
+        current = (
+            CurrentTranslation.objects.select_for_update()
+            .filter(page=page, language=language)
+            .first()
+        )
     if current is None or current.publication_id is None:
-        raise InvalidTransition(f"“{page}” is not published.")
+        raise InvalidTransition(
+            f"“{page}” is not published" + (f" in {language_name(language)}." if language else ".")
+        )
     previous = current.publication
     current.publication, current.slug, current.since = None, None, timezone.now()
     current.save(update_fields=["publication", "slug", "since"])
@@ -635,19 +723,29 @@ def overdue_pages(*, today: datetime.date | None = None) -> models.QuerySet:
     )
 
 
-def public_view_at(*, page: Page, moment: datetime.datetime) -> Publication | None:
-    """The publication the public read for `page` at `moment`; None if nothing was public."""
+def public_view_at(
+    *, page: Page, moment: datetime.datetime, language: str | None = None
+) -> Publication | None:
+    """The publication the public read for `page` in `language` (None: the default) at
+    `moment`; None if nothing was public in it. Each language has its own past."""
+    language = translated_language(language)
     publication = (
-        Publication.objects.filter(page=page, published_at__lte=moment)
+        Publication.objects.filter(in_language(language), page=page, published_at__lte=moment)
         .order_by("-published_at", "-pk")
         .first()
     )
     if publication is None:
         return None
+    # An unpublish entry names the publication it took down, so it has its language.
     unpublished = AuditEntry.objects.filter(
         action=AuditEntry.Action.UNPUBLISH,
         page=page,
         at__gt=publication.published_at,
         at__lte=moment,
-    ).exists()
+    )
+    if language is None:
+        unpublished = unpublished.exclude(publication__translation__isnull=False)
+    else:
+        unpublished = unpublished.filter(publication__translation__language=language)
+    unpublished = unpublished.exists()
     return None if unpublished else publication

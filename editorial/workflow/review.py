@@ -15,7 +15,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from config.history import save_with_history
 from drugs.models import Page
@@ -28,6 +28,7 @@ from ..models import (
     Comment,
     CredentialKind,
     CurrentPublication,
+    CurrentTranslation,
     PageDiffOpened,
     Review,
     ReviewClaim,
@@ -36,16 +37,20 @@ from ..models import (
     Revision,
     RevisionPage,
     Signature,
+    language_name,
 )
+from ..registry import label
 from ..signing import Signing, SigningRefused, signing_refusal
 from ..snapshots import (
     ContentSource,
+    RecordKey,
     RecordStore,
     content_hash,
     page_snapshot,
     render_page_body,
+    translated_language,
 )
-from .editing import _latest_history_ids, owned_keys, pages_altered
+from .editing import _latest_history_ids, owned_keys, pages_altered, translated_pages_altered
 from .transitions import (
     PUBLISH_PERMISSION,
     Action,
@@ -68,7 +73,8 @@ def _freeze(change: Change, user: AbstractBaseUser, note: str, summary: str) -> 
 
     Every record the pages show is read once for all of them (`RecordStore.preload`),
     and the revision's pages are written in one insert: the queries do not grow with
-    the number of pages.
+    the number of pages. A change in another language freezes its pages in that
+    language, each on top of the page's live publication in it (`_translated_pages`).
     """
     keys = owned_keys(change)
     latest = _latest_history_ids(keys)
@@ -76,26 +82,36 @@ def _freeze(change: Change, user: AbstractBaseUser, note: str, summary: str) -> 
         ({"model": name, "pk": pk, "history_id": latest.get((name, pk))} for name, pk in keys),
         key=lambda row: (row["model"], row["pk"]),
     )
-    page_ids = pages_altered(change, keys)
-    store = RecordStore(keys, latest_owned=latest)
-    store.preload(page_ids)
-    bases = dict(
-        CurrentPublication.objects.filter(page_id__in=page_ids).values_list(
-            "page_id", "publication_id"
+    language = translated_language(change.language)
+    if language is None:
+        page_ids = pages_altered(change, keys)
+        bases = dict(
+            CurrentPublication.objects.filter(page_id__in=page_ids).values_list(
+                "page_id", "publication_id"
+            )
         )
-    )
+    else:
+        page_ids, bases = _translated_pages(change, keys, language)
+    store = RecordStore(keys, latest_owned=latest, language=language)
+    store.preload(page_ids)
     snapshots = []
     for page_id in page_ids:
         source = ContentSource(store=store)
-        content = page_snapshot(source, page_id)
+        content = page_snapshot(source, page_id, language)
         if content is None:
             continue
+        if language is not None:
+            _check_translated(content, store.rows[(label(Page), page_id)][0])
+            with translation.override(language):
+                html = render_page_body(content)
+        else:
+            html = render_page_body(content)
         snapshots.append(
             {
                 "page_id": page_id,
                 "base_publication_id": bases.get(page_id),
                 "content": content,
-                "html": render_page_body(content),
+                "html": html,
                 "content_hash": content_hash(content),
                 "manifest": source.manifest(),
             }
@@ -122,6 +138,48 @@ def _freeze(change: Change, user: AbstractBaseUser, note: str, summary: str) -> 
         RevisionPage(revision=revision, **snapshot) for snapshot in snapshots
     )
     return revision
+
+
+def _translated_pages(
+    change: Change, keys: set[RecordKey], language: str
+) -> tuple[list[int], dict[int, int | None]]:
+    """The pages a change in `language` alters, and each one's live publication in it.
+
+    Refuses a page that has no live English publication: a translation is made from one.
+    """
+    page_ids = translated_pages_altered(change, keys)
+    english = set(
+        CurrentPublication.objects.live()
+        .filter(page_id__in=page_ids)
+        .values_list("page_id", flat=True)
+    )
+    if set(page_ids) - english:
+        page = Page.objects.filter(pk__in=set(page_ids) - english).order_by("pk").first()
+        raise InvalidTransition(
+            f"“{page.title}” has no live English publication to translate from: "
+            "publish it in English first."
+        )
+    bases = dict(
+        CurrentTranslation.objects.filter(page_id__in=page_ids, language=language).values_list(
+            "page_id", "publication_id"
+        )
+    )
+    return page_ids, bases
+
+
+def _check_translated(content: dict, page: Page | None) -> None:
+    """Refuse a translated page whose title or introduction is not translated yet."""
+    missing = [
+        name
+        for name, field in (("title", "title"), ("introduction", "intro"))
+        if content[field] is None
+    ]
+    if missing:
+        title = page.title if page is not None else content["slug"]
+        raise InvalidTransition(
+            f"“{title}” cannot be submitted in {language_name(content['language'])}: "
+            f"its {' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} not translated yet."
+        )
 
 
 @transaction.atomic

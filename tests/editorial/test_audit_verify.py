@@ -368,3 +368,7 @@ def test_the_worked_example_in_the_guide_hashes_as_it_says():
     payload, said = re.findall(r"```text\n(.*?)\n```", example, re.S)[:2]
     assert audit_verify.canonical({"format": 1, "kind": "audit", **fields}).decode() == payload
     assert audit_verify.record_hash("audit", fields) == said == hashing.digest("audit", fields)
+
+
+def test_the_verifier_hashes_a_translated_publication_as_the_project_does():
+    assert audit_verify.PUBLICATION_TRANSLATION_FIELDS == hashing.PUBLICATION_TRANSLATION_FIELDS

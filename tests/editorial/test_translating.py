@@ -481,7 +481,8 @@ def test_a_translations_own_screen_is_read_only_and_links_to_its_pages_screen(
 def test_the_translators_change_opens_before_and_after_submitting(
     translator_client, translator, seed_page
 ):
-    change = translate(translator, seed_page, {intro_key(seed_page): SPANISH_INTRO})
+    texts = {intro_key(seed_page): SPANISH_INTRO, ("drugs.page", seed_page.pk, "title"): "Terapia"}
+    change = translate(translator, seed_page, texts)
     url = reverse("admin:editorial_change_change", args=[change.pk])
     assert translator_client.get(url).status_code == 200
     workflow.change_submit(change=change, user=translator, summary="La introducción.")

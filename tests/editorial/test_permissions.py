@@ -616,7 +616,10 @@ def translated_by(translator, scene: Scene) -> Change:
         user=translator,
         page=scene.page,
         language="es",
-        texts={("drugs.page", scene.page.pk, "intro"): SPANISH_INTRO},
+        texts={
+            ("drugs.page", scene.page.pk, "title"): "Terapia dirigida",
+            ("drugs.page", scene.page.pk, "intro"): SPANISH_INTRO,
+        },
     )
 
 

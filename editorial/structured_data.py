@@ -98,7 +98,8 @@ def page_data(
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
         "name": content["title"],
-        "inLanguage": "en-US",
+        # A translation's language is its content's; the default language's stays "en-US".
+        "inLanguage": content.get("language") or "en-US",
         "audience": {"@type": "MedicalAudience", "audienceType": "Patient"},
         "dateModified": last_revised.isoformat(),
         **({"version": version} if version is not None else {}),

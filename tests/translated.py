@@ -134,9 +134,11 @@ def publish_spanish(
     *,
     live: bool = True,
     source: Publication | None = None,
+    source_content_hash: str | None = None,
 ) -> Publication:
     """A Spanish publication of `english`'s page translated from `source` (default
-    `english`), made live at /es/ unless `live` is False (then no pointer reaches it)."""
+    `english`), made live at /es/ unless `live` is False (then no pointer reaches it).
+    `source_content_hash` (default the source's) says what content it was made from."""
     source = source or english
     content = content if content is not None else spanish_content(english.content)
     with translation.override("es"):
@@ -168,8 +170,11 @@ def publish_spanish(
         publication=publication,
         language="es",
         source=source,
-        source_content_hash=source.content_hash,
+        source_content_hash=source_content_hash or source.content_hash,
     )
+    with connection.cursor() as cursor:
+        for statement in lookups.insert_statements(connection.vendor, "p.id = %s"):
+            cursor.execute(statement, [publication.pk])
     lookups.search_rows_write(connection, [(publication.pk, content)])
     if live:
         CurrentTranslation.objects.update_or_create(

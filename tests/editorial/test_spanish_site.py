@@ -9,6 +9,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import translation
 
+from editorial import integrity
 from editorial.models import CurrentTranslation, PublicationSearch
 from editorial.public import frontend_cache
 from editorial.public.views import search_publications
@@ -402,3 +403,8 @@ def test_a_spanish_draft_of_a_live_translation_is_reachable_by_no_public_url(
         assert UNPUBLISHED_WORD not in client.get(url).content.decode(), url
     assert "Se encontraron 0 páginas" in page(client, f"/es/search/?q={UNPUBLISHED_WORD}")
     assert f"<h1>{SPANISH_TITLE}</h1>" in page(client, "/es" + seed_url)
+
+
+def test_a_spanish_publications_lookup_rows_and_search_vector_verify(spanish):
+    """On PostgreSQL the check recomputes the vector with the Spanish configuration."""
+    assert integrity.verify_lookups() == []

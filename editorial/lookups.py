@@ -27,6 +27,16 @@ from django.db.models import Q
 
 # The text-search configuration of public search, and of every stored vector.
 SEARCH_CONFIG = "english"
+# The configuration of each other language's vectors and searches. "imprimatur_spanish" is
+# PostgreSQL's 'spanish' with unaccent before the stemmer (migration 0026), so "quimio"
+# finds "quimio" and "químio" alike; where unaccent could not be installed it is 'spanish'.
+SEARCH_CONFIGS = {"es": "imprimatur_spanish"}
+
+
+def search_config(language: str | None = None) -> str:
+    """The text-search configuration of content in `language` (None: the default)."""
+    return SEARCH_CONFIGS.get(language or "", SEARCH_CONFIG)
+
 
 # Each table's rows for the publications matching a condition on `p`, read by the
 # database from the publications' own columns: one statement for any number of them
@@ -115,22 +125,23 @@ def search_parts(content: dict[str, Any]) -> dict[str, str]:
 
     Only the frozen content is read, so a publication's words never change. The
     references and the editorial team's description, the same on every page, are left out.
+    Translated content (it has a "language") leaves out what it holds as None (not
+    translated, so not on its page) and the English words the default language adds.
     """
+    translated = content.get("language") is not None
     cancer_type = content.get("cancer_type") or {}
-    # A translated page holds None for each text not yet translated: left out here.
     heading = [content["title"], cancer_type.get("name") or ""]
     names, facts, body = [], [], list(content.get("intro") or [])
     for section in content["drug_sections"]:
         drug = section["drug"]
-        names.append(
-            drug["generic_name"]
-            + (f" ({', '.join(drug['brand_names'])})" if drug["brand_names"] else "")
-        )
+        brand_names = drug["brand_names"] or []
+        names.append(drug["generic_name"] + (f" ({', '.join(brand_names)})" if brand_names else ""))
         facts += [drug["drug_class"], drug["targets"], drug["route"]]
         body.append(
             " ".join(
-                text or ""
+                text
                 for text in (drug["mechanism"], section["evidence"], drug["administration"])
+                if text is not None  # untranslated: not on the page
             )
         )
         body += section["indication"] or []
@@ -138,19 +149,24 @@ def search_parts(content: dict[str, Any]) -> dict[str, str]:
             entries = group["entries"]
             for entry in entries:
                 term = entry["term"]
+                if term["name"] is None:
+                    continue
                 facts.append(
                     f"{term['name']} ({term['explanation']})"
                     if term["explanation"]
                     else term["name"]
                 )
-            body.append(
-                f"{group['label']} side effects: "
-                + "; ".join(entry["text"] or "" for entry in entries)
-            )
+            texts = [entry["text"] for entry in entries if entry["text"] is not None]
+            if translated:  # the group's English label is not on a translated page
+                body.append("; ".join(texts))
+            else:
+                body.append(f"{group['label']} side effects: " + "; ".join(texts))
     more = content.get("more_information") or {}
-    if more.get("links"):
-        body.append(more.get("heading") or "More information")
-        body += [f"{link['lead_in'] or ''} {link['title'] or ''}." for link in more["links"]]
+    links = [link for link in more.get("links") or [] if link["lead_in"] is not None]
+    links = [link for link in links if link["title"] is not None]
+    if links:
+        body.append(more.get("heading") or ("" if translated else "More information"))
+        body += [f"{link['lead_in']} {link['title']}." for link in links]
     return {
         "heading": _lines(heading),
         "names": _lines(names),
@@ -192,13 +208,13 @@ _SEARCH_INSERT = {
         # text is parsed once (the vector is the same concatenation as row by row).
         "WITH r AS (SELECT * FROM jsonb_to_recordset(%s::jsonb) AS r(id bigint, heading text, "
         "names text, facts text, body text, words text)), "
-        "n AS (SELECT names, setweight(to_tsvector('english', names), 'B') AS v "
+        "n AS (SELECT names, setweight(to_tsvector('{config}', names), 'B') AS v "
         "FROM (SELECT DISTINCT names FROM r) d), "
-        "f AS (SELECT facts, setweight(to_tsvector('english', facts), 'C') AS v "
+        "f AS (SELECT facts, setweight(to_tsvector('{config}', facts), 'C') AS v "
         "FROM (SELECT DISTINCT facts FROM r) d) "
         "SELECT r.id, r.heading, r.names, r.facts, r.body, r.words, "
-        "setweight(to_tsvector('english', r.heading), 'A') || n.v || f.v "
-        "|| setweight(to_tsvector('english', r.body), 'D') "
+        "setweight(to_tsvector('{config}', r.heading), 'A') || n.v || f.v "
+        "|| setweight(to_tsvector('{config}', r.body), 'D') "
         "FROM r JOIN n ON n.names = r.names JOIN f ON f.facts = r.facts"
     ),
     "sqlite": (
@@ -212,14 +228,21 @@ _SEARCH_INSERT = {
 }
 
 # The publications whose search row is missing or holds another vector than the one
-# its own parts make (the same expression as the insert's).
+# its own parts make (the same expression as the insert's, in the publication's language).
+_CONFIG_OF_ROW = (
+    "(CASE "
+    + "".join(f"WHEN t.language = '{code}' THEN '{name}' " for code, name in SEARCH_CONFIGS.items())
+    + f"ELSE '{SEARCH_CONFIG}' END)::regconfig"
+)
+# The configurations are this module's own names, never input.
 SEARCH_VECTOR_MISMATCHES = (
-    "SELECT p.id, p.slug FROM editorial_publication p "
+    "SELECT p.id, p.slug FROM editorial_publication p "  # noqa: S608
     "LEFT JOIN editorial_publicationsearch s ON s.publication_id = p.id "
-    "WHERE s.vector IS DISTINCT FROM setweight(to_tsvector('english', s.heading), 'A') "
-    "|| setweight(to_tsvector('english', s.names), 'B') "
-    "|| setweight(to_tsvector('english', s.facts), 'C') "
-    "|| setweight(to_tsvector('english', s.body), 'D') "
+    "LEFT JOIN editorial_publicationtranslation t ON t.publication_id = p.id "
+    f"WHERE s.vector IS DISTINCT FROM setweight(to_tsvector({_CONFIG_OF_ROW}, s.heading), 'A') "
+    f"|| setweight(to_tsvector({_CONFIG_OF_ROW}, s.names), 'B') "
+    f"|| setweight(to_tsvector({_CONFIG_OF_ROW}, s.facts), 'C') "
+    f"|| setweight(to_tsvector({_CONFIG_OF_ROW}, s.body), 'D') "
     "ORDER BY p.id"
 )
 
@@ -231,12 +254,19 @@ def search_row(content: dict[str, Any]) -> dict[str, str]:
 
 
 def search_rows_write(connection: Any, publications: list[tuple[int, dict[str, Any]]]) -> None:
-    """Insert the search rows of these (publication id, content): one statement."""
-    if not publications:
-        return
-    rows = [{"id": pk, **search_row(content)} for pk, content in publications]
-    with connection.cursor() as cursor:
-        cursor.execute(_SEARCH_INSERT[connection.vendor], [json.dumps(rows, ensure_ascii=False)])
+    """Insert the search rows of these (publication id, content): one statement per language.
+
+    On PostgreSQL each row's vector is parsed with its content's language's configuration
+    (`search_config`), as that language's search parses the query.
+    """
+    by_config: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for pk, content in publications:
+        by_config[search_config(content.get("language"))].append({"id": pk, **search_row(content)})
+    for config, rows in by_config.items():
+        # `config` is one of this module's names, never input.
+        sql = _SEARCH_INSERT[connection.vendor].replace("{config}", config)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [json.dumps(rows, ensure_ascii=False)])
 
 
 # The first page (by id) of a revision showing a record the revision does not own at

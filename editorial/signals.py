@@ -13,9 +13,11 @@ from django.dispatch import Signal
 
 logger = logging.getLogger(__name__)
 
-# Sent with `publications`: the publications that just went live.
+# Sent with `publications`: the publications that just went live; and `language`, the
+# language they are in (absent or None: the default language, as every English publish).
 page_published = Signal()
-# Sent with `page` and `publication`: the page taken off, and what it had shown.
+# Sent with `page` and `publication`: the page taken off, and what it had shown; and
+# `language` as above (a page taken off in one language stays live in the others).
 page_unpublished = Signal()
 # Sent with `identity`: the site's identity (name, logo, contact) that every page shows.
 identity_changed = Signal()

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, Max, OuterRef
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
@@ -511,20 +512,64 @@ def _canonical(value: Any) -> str:
 # Pages that show a drug share its section, word for word: a change to a shared drug
 # renders it once for all of them, not once per page. The HTML is a pure function of
 # the content, so it can be kept for as long as the process lives.
-# Keyed on the active language too: the templates' own words are translated.
+# Keyed on the active language too: the templates' own words are translated. A
+# translated section's key also holds the English page's address, which its notices link.
 @functools.lru_cache(maxsize=1024)
-def _side_effects_html(canonical: str, language: str) -> SafeString:
+def _side_effects_html(canonical: str, language: str, english_url: str = "") -> SafeString:
     groups = json.loads(canonical)
-    return render_to_string("editorial/page_side_effects.html", {"drug": {"side_effects": groups}})
+    return render_to_string(
+        "editorial/page_side_effects.html",
+        {
+            "drug": {"side_effects": groups},
+            "translated": bool(english_url),
+            "untranslated": any(
+                entry["text"] is None or entry["term"]["name"] is None
+                for group in groups
+                for entry in group["entries"]
+            ),
+            "english_url": english_url,
+        },
+    )
+
+
+# What a drug section says in words of its own; one of them None is an untranslated section.
+SECTION_TEXTS = (("drug", "mechanism"), ("drug", "administration"), ("evidence",), ("indication",))
+
+
+def _untranslated(section: dict[str, Any]) -> bool:
+    """A translated drug section with any of its own words not translated: its text is
+    not shown (never half in English); a notice links the English page's section."""
+    for path in SECTION_TEXTS:
+        value: Any = section
+        for key in path:
+            value = value[key]
+        if value is None:
+            return True
+    return False
 
 
 @functools.lru_cache(maxsize=1024)
-def _drug_section_html(canonical: str, language: str) -> SafeString:
+def _drug_section_html(canonical: str, language: str, english_url: str = "") -> SafeString:
     section = json.loads(canonical)
-    side_effects = _side_effects_html(_canonical(section["drug"]["side_effects"]), language)
+    untranslated = bool(english_url) and _untranslated(section)
+    side_effects = (
+        ""
+        if untranslated
+        else _side_effects_html(
+            _canonical(section["drug"]["side_effects"]),
+            language,
+            f"{english_url}#{section['drug']['slug']}" if english_url else "",
+        )
+    )
     return render_to_string(
         "editorial/page_drug_section.html",
-        {"section": section, "drug": section["drug"], "side_effects": side_effects},
+        {
+            "section": section,
+            "drug": section["drug"],
+            "side_effects": side_effects,
+            "untranslated": untranslated,
+            "english_url": english_url,
+        },
     )
 
 
@@ -541,15 +586,36 @@ def render_page_body(content: dict[str, Any]) -> str:
     links existed keeps its body as it was (publications are never rewritten) and
     gains them at its next publish; a re-publish of the same content does not move
     Last Revised, since the content hash is the content's, not the body's.
+
+    Translated content (with a "language", rendered with that language active) shows no
+    English words of its own: a drug section or side-effect list with an untranslated
+    text says so and links the English page's section; an untranslated "More
+    information" link is left out.
     """
     references = [format_citation_html(citation_from_content(ref)) for ref in content["references"]]
     language = get_language()
+    english_url = (
+        reverse("editorial:page", kwargs={"slug": content["slug"]})
+        if content.get("language")
+        else ""
+    )
     sections = [
-        _drug_section_html(_canonical(section), language) for section in content["drug_sections"]
+        _drug_section_html(_canonical(section), language, english_url)
+        for section in content["drug_sections"]
     ]
+    more = content.get("more_information") or {}
     html = render_to_string(
         "editorial/page_body.html",
-        {"page": content, "sections": sections, "references": references},
+        {
+            "page": content,
+            "sections": sections,
+            "references": references,
+            "more_links": [
+                link
+                for link in more.get("links") or []
+                if link["lead_in"] is not None and link["title"] is not None
+            ],
+        },
     )
     return "\n".join(line for line in html.splitlines() if line.strip())
 
@@ -561,7 +627,7 @@ def publication_index(content: dict[str, Any]) -> dict[str, str]:
     search read publications alone.
     """
     drugs = [section["drug"] for section in content["drug_sections"]]
-    terms = [
+    terms = [  # a translation's untranslated term (None) is left out by the join below
         entry["term"]["name"]
         for drug in drugs
         for group in drug["side_effects"]
@@ -570,7 +636,7 @@ def publication_index(content: dict[str, Any]) -> dict[str, str]:
     words = [
         content["title"],
         *(drug["generic_name"] for drug in drugs),
-        *(name for drug in drugs for name in drug["brand_names"] or ()),
+        *(name for drug in drugs for name in drug["brand_names"] or []),
         *(drug["drug_class"] for drug in drugs),
         *terms,
     ]

@@ -98,6 +98,7 @@ def page_data(
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
         "name": content["title"],
+        # A translation's language is its content's; the default language's stays "en-US".
         "inLanguage": content.get("language") or "en-US",
         "audience": {"@type": "MedicalAudience", "audienceType": "Patient"},
         "dateModified": last_revised.isoformat(),

@@ -23,11 +23,13 @@ from django.conf import settings
 from django.db import connection
 
 from drugs.models import Drug
-from editorial import workflow
+from editorial import signals, workflow
 from editorial.importing import seed_import
+from editorial.models import Publication
 from editorial.public import frontend_cache
 from tests.requirements import skip_unless_required
 from tests.test_scale import Response, Visitor, _free_port, _test_database_url
+from tests.translated import SPANISH_TITLE, publish_spanish
 from tests.workflow import edit, publish_through_review
 
 pytestmark = [
@@ -309,3 +311,20 @@ def test_a_publish_makes_the_next_api_read_through_varnish_the_new_content(
         after = varnish.get(path)
         assert after.headers["X-Cache"] == "MISS", path
     assert NEW_ADMINISTRATION in varnish.get(paths[0]).text
+
+
+def test_a_spanish_publish_makes_the_next_reads_of_both_languages_new(varnish):
+    publication = seed_import()
+    url = publication.get_absolute_url()
+    for path in [url, "/es" + url, "/es/"]:
+        varnish.get(path)
+        assert varnish.get(path).headers["X-Cache"] == "HIT", path
+
+    spanish = publish_spanish(publication)
+    signals.page_published.send(sender=Publication, publications=[spanish], language="es")
+
+    english = varnish.get(url)
+    assert english.headers["X-Cache"] == "MISS"
+    assert f'{PUBLIC_HOST}/es{url}" hreflang="es"' in english.text  # its switcher
+    assert varnish.get("/es" + url).status == 200
+    assert SPANISH_TITLE in varnish.get("/es/").text

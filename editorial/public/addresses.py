@@ -33,7 +33,7 @@ def former_address(slug: str) -> Moved | Gone | None:
     """
     live_slug = CurrentPublication.objects.filter(page_id=OuterRef("page_id")).values("slug")
     earlier = (
-        Publication.objects.filter(slug=slug)
+        Publication.objects.filter(slug=slug, translation__isnull=True)  # an English address
         .annotate(live_slug=Subquery(live_slug))
         .only("slug", "title")
         .order_by("-published_at")

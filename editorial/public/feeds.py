@@ -117,9 +117,10 @@ def new_versions(limit: int = ENTRIES) -> QuerySet:
     then those rows with their versions and their pages' live addresses.
     """
     ids = list(
+        # English publications only: a page's translations have feeds of their own, or none.
         Publication.objects.filter(
             page_id__in=CurrentPublication.objects.live().values("page_id"),
-            translation__isnull=True,  # a page's versions in English, not its translations
+            translation__isnull=True,
         )
         .annotate(
             previous_hash=Window(

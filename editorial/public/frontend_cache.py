@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils.module_loading import import_string
 
 from editorial.models import PendingPurge, Publication
-from editorial.public.languages import other_languages
+from editorial.public.languages import is_default, other_languages
 
 logger = logging.getLogger(__name__)
 
@@ -141,9 +141,16 @@ def list_urls(publications: Iterable[Publication]) -> list[str]:
     ]
 
 
-def search_ban() -> str:
-    """Every search results page, whatever was searched for: one pattern, not one per query."""
-    return "^" + re.escape(reverse("editorial:search"))
+def search_ban(language: str | None = None) -> str:
+    """Every search results page, whatever was searched for: one pattern, not one per query;
+    in `language` (None: the default language)."""
+    namespace = "editorial" if language is None or is_default(language) else language
+    return "^" + re.escape(reverse(f"{namespace}:search"))
+
+
+def translated_list_urls(language: str) -> list[str]:
+    """The lists a publish in `language` changes: its index of pages, and the sitemap."""
+    return [reverse(f"{language}:index"), reverse("sitemap")]
 
 
 # The partner API's answers that read publications (its schema does not).
@@ -188,12 +195,18 @@ def addresses(publication: Publication) -> list[str]:
     return [url for slug in slugs for url in page_urls(Publication(slug=slug))]
 
 
-def after_publish(publications: Sequence[Publication]) -> Invalidation:
+def after_publish(publications: Sequence[Publication], language: str | None = None) -> Invalidation:
     """What publishing these makes stale.
 
-    Each page at every address it has had; the lists showing each page now or before (a
-    drug it no longer shows listed it); every search result; and the API's answers.
+    Each page at every address it has had, in every language (a translation's notice that
+    the English page changed; an English page's link to its translation); the lists
+    showing each page now or before (a drug it no longer shows listed it); every search
+    result; and the API's answers. A publish in another `language` changes that
+    language's list and search and the sitemap besides the page's addresses, never the
+    English lists, feeds or API, which show English publications only.
     """
+    if language is not None and not is_default(language):
+        return after_translation_change(publications, language)
     invalidation = Invalidation(bans=[search_ban(), api_ban()])
     shown = list(publications)
     for publication in publications:
@@ -205,9 +218,23 @@ def after_publish(publications: Sequence[Publication]) -> Invalidation:
     return invalidation
 
 
-def after_unpublish(publication: Publication) -> Invalidation:
+def after_translation_change(publications: Sequence[Publication], language: str) -> Invalidation:
+    """What publishing or taking off these publications in `language` makes stale: each
+    page's addresses (in every language: the English page links its translation), the
+    language's list and search, and the sitemap."""
+    invalidation = Invalidation(bans=[search_ban(language)])
+    for publication in publications:
+        invalidation.add_urls(addresses(publication))
+    invalidation.add_urls(translated_list_urls(language))
+    return invalidation
+
+
+def after_unpublish(publication: Publication, language: str | None = None) -> Invalidation:
     """What taking off the page that showed `publication` makes stale: its addresses, its
-    lists, every search result and the API's answers."""
+    lists, every search result and the API's answers (in another `language`: as
+    `after_translation_change`)."""
+    if language is not None and not is_default(language):
+        return after_translation_change([publication], language)
     invalidation = Invalidation(bans=[search_ban(), api_ban()])
     invalidation.add_urls(addresses(publication))
     invalidation.add_urls(list_urls([publication]))
@@ -283,16 +310,23 @@ def retry_pending() -> tuple[int, int]:
     return delivered, pending
 
 
-def purge_on_publish(sender: Any, publications: Sequence[Publication], **kwargs: Any) -> None:
+def purge_on_publish(
+    sender: Any,
+    publications: Sequence[Publication],
+    language: str | None = None,
+    **kwargs: Any,
+) -> None:
     """Receiver of page_published, which arrives after the commit."""
     if settings.FRONTEND_CACHE_URLS:
-        invalidate(after_publish(publications))
+        invalidate(after_publish(publications, language))
 
 
-def purge_on_unpublish(sender: Any, publication: Publication, **kwargs: Any) -> None:
+def purge_on_unpublish(
+    sender: Any, publication: Publication, language: str | None = None, **kwargs: Any
+) -> None:
     """Receiver of page_unpublished, which arrives after the commit."""
     if settings.FRONTEND_CACHE_URLS:
-        invalidate(after_unpublish(publication))
+        invalidate(after_unpublish(publication, language))
 
 
 def everything() -> Invalidation:

@@ -49,3 +49,17 @@ def url_namespace(language: str | None = None) -> str:
 def other_languages() -> list[str]:
     """The languages read under a prefix (`es`), in settings order."""
     return [code for code, _name in settings.LANGUAGES[1:]]
+
+
+def hreflang(language: str) -> str:
+    """The code hreflang and `lang` name a language by: "en" for "en-us", "es" for "es"."""
+    return language.partition("-")[0]
+
+
+@functools.cache
+def switch_label(language: str) -> str:
+    """The language switcher's link to a page in `language`, in that language's own words
+    ("Lea esta página en español"), so a reader who knows only it can find it."""
+    with translation.override(language):
+        # The catalogue's own language: "Lea esta página en español" in Spanish's.
+        return translation.pgettext("language switcher", "Read this page in English")

@@ -39,6 +39,16 @@ def _page_links(prefix: str, urlconf: Any, slug: str) -> dict[str, str]:
     return {name: reverse(f"editorial:{name}", kwargs={"slug": slug}) for name in PAGE_LINKS}
 
 
+@functools.lru_cache(maxsize=4096)
+def _language_page_url(prefix: str, urlconf: Any, namespace: str, slug: str) -> str:
+    return reverse(f"{namespace}:page", kwargs={"slug": slug})
+
+
+def language_page_url(language: str, slug: str) -> str:
+    """The address of the page at `slug` in `language` (`/es/pages/x/`, `/pages/x/`)."""
+    return _language_page_url(get_script_prefix(), get_urlconf(), url_namespace(language), slug)
+
+
 def site_links() -> dict[str, str]:
     """The site's navigation addresses in the active language, by URL name
     (`site_links.drugs` is `/drugs/` in English, `/es/drugs/` in Spanish)."""
@@ -55,6 +65,7 @@ def forget(*, setting: str, **kwargs: Any) -> None:
     if setting == "ROOT_URLCONF":
         _site_links.cache_clear()
         _page_links.cache_clear()
+        _language_page_url.cache_clear()
 
 
 def context(request: HttpRequest) -> dict[str, Any]:

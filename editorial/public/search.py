@@ -8,6 +8,8 @@ aside. The passage and "Did you mean" are worked out in Python, the same on both
 """
 
 import difflib
+import functools
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -26,6 +28,16 @@ SUGGESTION_CUTOFF = 0.8
 PART_WEIGHTS = dict(zip(SEARCH_PARTS, (1.0, 0.4, 0.2, 0.1), strict=True))
 
 _stemmer = SnowballStemmer("english")
+# The Snowball stemmer of each other language's text-search configuration.
+STEMMERS = {"es": "spanish"}
+
+
+@functools.lru_cache(maxsize=8192)
+def fold(text: str) -> str:
+    """`text` in lower case without its accents ("Náuseas" is "nauseas"), as another
+    language's search compares words: PostgreSQL's unaccent, and SQLite's rule in Python."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def query_words(query: str) -> list[str]:
@@ -50,16 +62,25 @@ def rank_key(parts: dict[str, str], words: list[str]) -> tuple[int, float]:
     return (1 if counts["heading"] else 0, score)
 
 
-def whole_word_matcher(words: Iterable[str]) -> Callable[[str], bool]:
-    """A word matches when it is one of `words`, case aside (SQLite's rule)."""
+def whole_word_matcher(words: Iterable[str], folded: bool = False) -> Callable[[str], bool]:
+    """A word matches when it is one of `words`, case aside (SQLite's rule); `folded`:
+    accents aside too (another language's rule, `fold`)."""
+    if folded:
+        wanted = {fold(word) for word in words}
+        return lambda word: fold(word) in wanted
     wanted = {word.lower() for word in words}
     return lambda word: word.lower() in wanted
 
 
-def stem_matcher(lexemes: Iterable[str]) -> Callable[[str], bool]:
+def stem_matcher(lexemes: Iterable[str], language: str | None = None) -> Callable[[str], bool]:
     """A word matches when its English stem is one of the query's lexemes (PostgreSQL's
-    rule: its 'english' configuration stems with the same Snowball algorithm)."""
+    rule: its 'english' configuration stems with the same Snowball algorithm). In
+    another language, the word is folded (`fold`) and stemmed as that language's
+    configuration does (unaccent, then its Snowball stemmer)."""
     wanted = set(lexemes)
+    if language in STEMMERS:
+        stemmer = SnowballStemmer(STEMMERS[language])
+        return lambda word: fold(word) in wanted or stemmer.stem(fold(word)) in wanted
 
     def matches(word: str) -> bool:
         lower = word.lower()

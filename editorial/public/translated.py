@@ -1,21 +1,35 @@
-"""The public site in a language other than the default, before any page is published in it.
+"""The public site in a language other than the default (`/es/…`).
 
-Every reading path has its address in each language (`/es/…`). No page is published in
-Spanish yet, so a page's or a drug's address answers a 404 in that language that links the
-English page when one is live, and the lists say nothing is published in the language yet.
+A page live in the language (its `CurrentTranslation`) is read at the English page's
+path under the language's prefix, in one query, with a notice when the English page has
+changed since the version it was translated from. A page's address with no live
+translation, and a drug's, answer a 404 in the language that links the English page when
+one is live. The list of pages and search read the language's live publications; the
+drug list and the glossary say nothing is published in the language yet.
 Like every public view, these read publications only, never the editable content.
 """
 
+import functools
+from collections import defaultdict
+from typing import Any
+
 from django.core.exceptions import BadRequest
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models.fields.json import KT
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from editorial.forms import SearchForm
-from editorial.models import Publication
+from editorial.models import CurrentPublication, CurrentTranslation, Publication
+from editorial.templatetags.editorial_public import long_date
 
+from . import views
 from .cache import public_page
+from .languages import default_language
 
 
 def not_in_language(request: HttpRequest, english_url: str = "", title: str = "") -> HttpResponse:
@@ -53,19 +67,154 @@ def english_page(request: HttpRequest, slug: str, suffix: str = "") -> HttpRespo
     )
 
 
+def live_translation_queryset(language: str, slug: str) -> QuerySet:
+    """What a page view reads of the publication live in `language` at `slug`, in one query.
+
+    As `views.live_page_queryset` reads an English page, plus what the translation was
+    made from (the English content hash and its Last Revised) and the English page's live
+    content hash and address, from its `CurrentPublication`.
+    """
+    english = CurrentPublication.objects.filter(page_id=OuterRef("page_id"))
+    return (
+        Publication.objects.filter(
+            pk=Subquery(
+                CurrentTranslation.objects.filter(language=language, slug=slug).values(
+                    "publication_id"
+                )[:1]
+            )
+        )
+        .only(*views.PAGE_FIELDS[:-2])
+        .annotate(
+            attribution=KT("content__attribution__name"),
+            version_number=F("version__number"),
+            version_day=F("version__day"),
+            source_content_hash=F("translation__source_content_hash"),
+            source_last_revised=F("translation__source__last_revised"),
+            english_content_hash=Subquery(english.values("publication__content_hash")[:1]),
+            **{
+                views.translation_slug_name(default_language()): Subquery(
+                    english.values("slug")[:1]
+                )
+            },
+        )
+        .order_by()
+    )
+
+
+@functools.cache
+def _live_translation_sql(alias: str, language: str) -> tuple[str, tuple[Any, ...], int]:
+    """`live_translation_queryset`'s SQL, compiled once per process and language, as
+    `views._live_page_sql` is and for the same reason."""
+    marker = "\x00slug"
+    sql, params = live_translation_queryset(language, marker).query.get_compiler(alias).as_sql()
+    return sql, tuple(params), params.index(marker)
+
+
+def live_translation(language: str, slug: str) -> Publication | None:
+    """The publication live in `language` at `slug`; None if none is."""
+    sql, params, at = _live_translation_sql(DEFAULT_DB_ALIAS, language)
+    found = list(Publication.objects.raw(sql, (*params[:at], slug, *params[at + 1 :])))
+    return found[0] if found else None
+
+
+def is_out_of_date(found: Publication) -> bool:
+    """A translation is out of date once the page's live English content differs from the
+    English content it was translated from (a republish of the same content is not a
+    change). With no English page live there is nothing it could be behind."""
+    live = found.english_content_hash
+    return live is not None and live != found.source_content_hash
+
+
+def reviewers_text(credentials: list[str]) -> str:
+    """Who attested the review, in the active language: "un médico y una enfermera …"."""
+    names = {
+        "MD": _("a physician"),
+        "DO": _("a physician"),
+        "OCN": _("an oncology certified nurse"),
+    }
+    names["AOCN"] = names["OCN"]
+    shown = list(dict.fromkeys(names.get(credential, credential) for credential in credentials))
+    if len(shown) < 2:
+        return "".join(shown)
+    return _("%(first)s and %(last)s") % {"first": ", ".join(shown[:-1]), "last": shown[-1]}
+
+
 @public_page
 def page_list(request: HttpRequest) -> HttpResponse:
-    return none_published(request, _("Pages by cancer type"), "index")
+    """The pages live in the language, by cancer type, as the English index lists its own."""
+    language = translation.get_language()
+    live = CurrentTranslation.objects.filter(language=language, slug__isnull=False)
+    groups: dict[str, list] = defaultdict(list)
+    for publication in (
+        Publication.objects.filter(pk__in=live.values("publication_id"))
+        .only("slug", "title", "cancer_type", "last_revised")
+        .order_by("title")
+    ):
+        publication.url = reverse(f"{language}:page", kwargs={"slug": publication.slug})
+        groups[publication.cancer_type or _("Other")].append(publication)
+    if not groups:
+        return none_published(request, _("Pages by cancer type"), "index")
+    return render(
+        request,
+        "editorial/page_list.html",
+        {"groups": sorted(groups.items()), "form": SearchForm()},
+    )
 
 
 @public_page
 def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    return english_page(request, slug)
+    """The page in the language: its frozen body in the language's chrome, with the
+    English page one link away and a notice when the English page changed since."""
+    language = translation.get_language()
+    found = live_translation(language, slug)
+    if found is None:
+        return english_page(request, slug)
+    context = views.page_context(
+        request,
+        found,
+        {"page_references": reverse(f"{language}:page_references", kwargs={"slug": slug})},
+    )
+    if found.version_number:
+        context["version_label"] = _("Version %(number)s · %(day)s") % {
+            "number": found.version_number,
+            "day": long_date(found.version_day),
+        }
+    context["reviewers"] = reviewers_text(found.reviewed_by) if found.last_reviewed else ""
+    english_slug = getattr(found, views.translation_slug_name(default_language()))
+    if english_slug and is_out_of_date(found):
+        context["out_of_date"] = {
+            "day": found.source_last_revised,
+            "url": reverse("editorial:page", kwargs={"slug": english_slug}),
+        }
+    return render(request, "editorial/page_detail.html", context)
 
 
 @public_page
 def page_references(request: HttpRequest, slug: str) -> HttpResponse:
-    return english_page(request, slug, "references/")
+    """The references of the page in the language (as published: references are not
+    translated), linking back to the page in the language."""
+    language = translation.get_language()
+    found = (
+        Publication.objects.filter(
+            pk=Subquery(
+                CurrentTranslation.objects.filter(language=language, slug=slug).values(
+                    "publication_id"
+                )[:1]
+            )
+        )
+        .only("slug", "title", "content")
+        .first()
+    )
+    if found is None:
+        return english_page(request, slug, "references/")
+    return render(
+        request,
+        "editorial/page_references.html",
+        {
+            "publication": found,
+            "page_url": reverse(f"{language}:page", kwargs={"slug": slug}),
+        },
+    )
 
 
 @public_page
@@ -106,13 +255,27 @@ def side_effect_glossary(request: HttpRequest) -> HttpResponse:
 
 @public_page(query=("q",))
 def search_view(request: HttpRequest) -> HttpResponse:
-    """Search in the language: no page is published in it yet, so nothing is found."""
+    """Search in the language: its live pages only (`views.search_publications`)."""
     form = SearchForm(request.GET)
     if not form.is_valid():
         raise BadRequest("The search could not be read.")
     query = form.cleaned_data["q"]
+    language = translation.get_language()
+    results, more = views.search_publications(query, language) if query else ([], False)
+    suggested = (
+        views.search.suggestions(query, views.search_vocabulary(request, language))
+        if query and not results
+        else []
+    )
     return render(
         request,
         "editorial/search.html",
-        {"form": form, "query": query, "results": [], "more": False, "suggestions": []},
+        {
+            "form": form,
+            "query": query,
+            "results": results,
+            "more": more,
+            "shown": views.search.RESULTS_SHOWN,
+            "suggestions": suggested,
+        },
     )

@@ -6,7 +6,7 @@ from django.urls import path
 from . import views
 from .cache import public_page
 from .feeds import PageChangesFeed, SiteChangesFeed
-from .sitemaps import DrugSitemap, PageSitemap
+from .sitemaps import DrugSitemap, PageSitemap, TranslatedPageSitemap
 
 app_name = "editorial"
 
@@ -32,7 +32,13 @@ root_urlpatterns = [
     path(
         "sitemap.xml",
         public_page(query=("p",))(sitemap),  # p: the sitemap's page number
-        {"sitemaps": {"pages": PageSitemap, "drugs": DrugSitemap}},
+        {
+            "sitemaps": {
+                "pages": PageSitemap,
+                "translated_pages": TranslatedPageSitemap,
+                "drugs": DrugSitemap,
+            }
+        },
         name="sitemap",
     ),
     path("robots.txt", views.robots_txt, name="robots_txt"),

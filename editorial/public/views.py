@@ -6,19 +6,21 @@ from typing import Any
 
 from django.core.exceptions import BadRequest
 from django.db import DEFAULT_DB_ALIAS, connection
-from django.db.models import F, Func, Q, QuerySet, Value
+from django.db.models import F, Func, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.fields.json import KT
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from editorial import identity
 from editorial.forms import SearchForm
-from editorial.lookups import SEARCH_CONFIG, SEARCH_PARTS
+from editorial.lookups import SEARCH_CONFIG, SEARCH_PARTS, search_config
 from editorial.models import (
     ComplianceNumber,
+    CurrentTranslation,
     Publication,
     PublicationSearch,
     PublicationVersion,
@@ -29,7 +31,8 @@ from editorial.versions import version_label
 from . import search
 from .addresses import Moved, former_address
 from .cache import entry_seconds, public_page
-from .links import page_links, site_links
+from .languages import default_language, hreflang, other_languages, switch_label
+from .links import language_page_url, page_links, site_links
 
 
 def live() -> QuerySet:
@@ -109,11 +112,30 @@ def split_after_title(html: str) -> tuple[SafeString, SafeString]:
     return mark_safe(head + found), mark_safe(rest)  # noqa: S308 - as above
 
 
+def translation_slug_name(language: str) -> str:
+    """The name under which a page query reads the page's live address in `language`."""
+    return f"{language.replace('-', '_')}_slug"
+
+
+def live_translations() -> dict[str, Subquery]:
+    """The page's live address in each other language (None where none is live), as
+    subqueries of a page query: one unique-index lookup each, in the same query."""
+    return {
+        translation_slug_name(language): Subquery(
+            CurrentTranslation.objects.filter(
+                page_id=OuterRef("page_id"), language=language, slug__isnull=False
+            ).values("slug")[:1]
+        )
+        for language in other_languages()
+    }
+
+
 def live_page_queryset(slug: str) -> QuerySet:
     """What a page view reads of the live publication at `slug`, in one query.
 
     The fields it shows (never the content's JSON, nor the manifest), the writer's name
-    as one key of the frozen content, and its version's number and day, joined.
+    as one key of the frozen content, its version's number and day, joined, and the
+    page's live address in each other language (for hreflang and the switcher).
     """
     return (
         Publication.objects.filter(current__slug=slug)
@@ -122,6 +144,7 @@ def live_page_queryset(slug: str) -> QuerySet:
             attribution=KT("content__attribution__name"),
             version_number=F("version__number"),
             version_day=F("version__day"),
+            **live_translations(),
         )
         .order_by()  # the slug is unique
     )
@@ -161,33 +184,63 @@ def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
     found = live_page(slug)
     if found is None:
         return moved_or_gone(request, slug)
+    return render(request, "editorial/page_detail.html", page_context(request, found))
+
+
+def page_context(
+    request: HttpRequest, found: Publication, links: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """What page_detail.html shows of the publication `found` read by a page query.
+
+    `links` are the page's own addresses (references, changes, feed) in its language.
+    """
     absolute_url = request.build_absolute_uri(request.path)
     number = found.version_number
     # The byline and the version label go right under the title, which opens the body.
     title_html, body_html = split_after_title(found.html)
-    return render(
-        request,
-        "editorial/page_detail.html",
-        {
-            "publication": found,
-            "title_html": title_html,
-            "body_html": body_html,
-            "attribution": found.attribution,
-            "version_label": version_label(number, found.version_day) if number else "",
-            "page_links": page_links(found.slug),
-            "canonical_url": absolute_url,
-            "json_ld": page_json_ld(
-                found.json_ld,
-                absolute_url,
-                number,
-                publisher_data(
-                    identity.current(getattr(request, "public_cache_generation", None)),
-                    request.build_absolute_uri(site_links()["index"]),
-                ),
+    return {
+        "publication": found,
+        "title_html": title_html,
+        "body_html": body_html,
+        "attribution": found.attribution,
+        "version_label": version_label(number, found.version_day) if number else "",
+        "page_links": page_links(found.slug) if links is None else links,
+        "canonical_url": absolute_url,
+        "json_ld": page_json_ld(
+            found.json_ld,
+            absolute_url,
+            number,
+            publisher_data(
+                identity.current(getattr(request, "public_cache_generation", None)),
+                request.build_absolute_uri(site_links()["index"]),
             ),
-            "reviewers": reviewers_phrase(found.reviewed_by) if found.last_reviewed else "",
-        },
-    )
+        ),
+        "reviewers": reviewers_phrase(found.reviewed_by) if found.last_reviewed else "",
+        "alternates": alternates(request, found, absolute_url),
+    }
+
+
+def alternates(request: HttpRequest, found: Publication, absolute_url: str) -> list[dict[str, str]]:
+    """The page in every language it is live in, the one shown included, for hreflang
+    and the switcher: empty when it is live in one language only (nothing to switch to)."""
+    here = translation.get_language()
+    others = [
+        (language, getattr(found, translation_slug_name(language), None))
+        for language in (default_language(), *other_languages())
+        if language != here
+    ]
+    others = [(language, slug) for language, slug in others if slug]
+    if not others:
+        return []
+    shown = [{"language": hreflang(here), "url": absolute_url, "shown": True}]
+    return shown + [
+        {
+            "language": hreflang(language),
+            "url": request.build_absolute_uri(language_page_url(language, slug)),
+            "label": switch_label(language),
+        }
+        for language, slug in others
+    ]
 
 
 def version_of(publication: Publication) -> PublicationVersion | None:
@@ -258,8 +311,9 @@ def page_changes(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def change_log(page_id: int) -> list[dict[str, Any]]:
-    """The change log's entries of a page, oldest first: every publication, with its version
-    and its compliance number, joined in the one query."""
+    """The change log's entries of a page, oldest first: every publication in the default
+    language (a translation's are not the English page's), with its version and its
+    compliance number, joined in the one query."""
     history = (
         Publication.objects.filter(page_id=page_id, translation__isnull=True)  # English only
         .select_related("version", "compliance_number")
@@ -370,22 +424,36 @@ RESULT_FIELDS = (
 )
 
 
-def search_publications(query: str) -> tuple[list[dict[str, Any]], bool]:
+def search_publications(
+    query: str, language: str | None = None
+) -> tuple[list[dict[str, Any]], bool]:
     """The live pages matching every word of `query`, best first, each with the passage
     that matched; and whether more matched than are shown. One query.
 
     PostgreSQL matches the weighted vectors of the search rows (stemmed, GIN-indexed)
     and ranks them, title and cancer type first; SQLite matches whole words and ranks
     by `search.rank_key`. Only live publications' rows are read, never a draft.
+    In another `language`, only the publications live in it are read: on PostgreSQL with
+    its configuration (`lookups.search_config`: Spanish stems, accents aside), on SQLite
+    whole words with accents folded, in Python.
     """
     words = search.query_words(query)
     if not words:
         return [], False
-    rows = live().select_related("search_row").only(*RESULT_FIELDS)
+    if language is None:
+        publications, config = live(), SEARCH_CONFIG
+    else:
+        publications = Publication.objects.filter(
+            pk__in=CurrentTranslation.objects.filter(language=language, slug__isnull=False).values(
+                "publication_id"
+            )
+        )
+        config = search_config(language)
+    rows = publications.select_related("search_row").only(*RESULT_FIELDS)
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchRank
 
-        found = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
+        found = SearchQuery(query, config=config, search_type="websearch")
         vector = F("search_row__vector")
         matched = list(
             rows.filter(search_row__vector=found)
@@ -393,53 +461,81 @@ def search_publications(query: str) -> tuple[list[dict[str, Any]], bool]:
                 heading_rank=SearchRank(vector, found, weights=[0, 0, 0, 1]),
                 rank=SearchRank(vector, found),
                 lexemes=Func(
-                    Func(Value(SEARCH_CONFIG), Value(query), function="to_tsvector"),
+                    Func(Value(config), Value(query), function="to_tsvector"),
                     function="tsvector_to_array",
                 ),
             )
             .order_by("-heading_rank", "-rank", "title", "pk")[: search.RESULTS_SHOWN + 1]
         )
-        matches = search.stem_matcher(matched[0].lexemes if matched else ())
-    else:
+        matches = search.stem_matcher(matched[0].lexemes if matched else (), language)
+    elif language is None:
         condition = Q()
         for word in words:
             condition &= Q(search_row__words__contains=f" {word} ")
         matched = sorted(rows.filter(condition).order_by("title", "pk"), key=_rank(words))
         matches = search.whole_word_matcher(words)
+    else:
+        # A language's live pages are a few hundred at most: folded and matched here.
+        folded = [search.fold(word) for word in words]
+        matched = sorted(
+            (
+                publication
+                for publication in rows.order_by("title", "pk")
+                if all(f" {word} " in search.fold(publication.search_row.words) for word in folded)
+            ),
+            key=_rank(folded, folded=True),
+        )
+        matches = search.whole_word_matcher(words, folded=True)
     results = [
-        {"publication": publication, "passage": search.passage(_parts(publication), matches)}
+        {
+            "publication": publication,
+            "passage": search.passage(_parts(publication), matches),
+            **({"url": _language_url(language, publication.slug)} if language else {}),
+        }
         for publication in matched[: search.RESULTS_SHOWN]
     ]
     return results, len(matched) > search.RESULTS_SHOWN
+
+
+def _language_url(language: str, slug: str) -> str:
+    return reverse(f"{language}:page", kwargs={"slug": slug})
 
 
 def _parts(publication: Publication) -> dict[str, str]:
     return {part: getattr(publication.search_row, part) for part in SEARCH_PARTS}
 
 
-def _rank(words: list[str]):
+def _rank(words: list[str], folded: bool = False):
     def key(publication: Publication) -> tuple[int, float]:
-        heading, score = search.rank_key(_parts(publication), words)
+        parts = _parts(publication)
+        if folded:
+            parts = {part: search.fold(text) for part, text in parts.items()}
+        heading, score = search.rank_key(parts, words)
         return (-heading, -score)  # sorted() is stable: equal ranks stay in title order
 
     return key
 
 
-def search_vocabulary(request: HttpRequest) -> list[str]:
-    """The words of every live page, for "Did you mean": kept in the cache under the
-    generation of public pages, so a publish or unpublish starts a new one."""
+def search_vocabulary(request: HttpRequest, language: str | None = None) -> list[str]:
+    """The words of every live page (in `language` if given), for "Did you mean": kept in
+    the cache under the generation of public pages, so a publish or unpublish starts a
+    new one."""
     generation = getattr(request, "public_cache_generation", None)
     cache = getattr(request, "public_cache", None)
-    key = f"search:vocabulary:{generation}"
+    key = f"search:vocabulary:{generation}" + (f":{language}" if language else "")
     if generation is not None and cache is not None:
         vocabulary = cache.get(key)
         if vocabulary is not None:
             return vocabulary
-    vocabulary = search.vocabulary_of(
-        PublicationSearch.objects.filter(publication__current__isnull=False).values_list(
-            "words", flat=True
+    if language is None:
+        rows = PublicationSearch.objects.filter(publication__current__isnull=False)
+    else:
+        rows = PublicationSearch.objects.filter(
+            publication_id__in=CurrentTranslation.objects.filter(
+                language=language, slug__isnull=False
+            ).values("publication_id")
         )
-    )
+    vocabulary = search.vocabulary_of(rows.values_list("words", flat=True))
     if generation is not None and cache is not None:
         cache.set(key, vocabulary, entry_seconds())
     return vocabulary

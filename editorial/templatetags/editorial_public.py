@@ -8,6 +8,7 @@ from django.utils.formats import date_format
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from editorial.public.languages import is_default, url_namespace
 from editorial.snapshots import citation_from_content, safe_href
@@ -76,3 +77,25 @@ def long_date(value: date | None) -> str:
 def home_url() -> str:
     """The site's index in the active language (for 500.html, which has no context)."""
     return reverse(f"{url_namespace()}:index")
+
+
+@register.simple_tag
+def public_url(name: str, *args: str) -> str:
+    """The public address `name` (a URL name of the public site) in the active language:
+    `/drugs/x/` in English, `/es/drugs/x/` in Spanish."""
+    return reverse(f"{url_namespace()}:{name}", args=args)
+
+
+# A side-effect group's heading on a translated page, by the group's key (the content
+# holds its English label, which is no word of a translated page).
+SIDE_EFFECT_GROUPS = {
+    "common": gettext_lazy("Common side effects"),
+    "other": gettext_lazy("Other possible side effects"),
+    "serious": gettext_lazy("Less common but serious side effects"),
+}
+
+
+@register.filter
+def side_effect_group(group: str) -> str:
+    """The heading of the side-effect group `group` ("common") in the active language."""
+    return str(SIDE_EFFECT_GROUPS.get(group, group))

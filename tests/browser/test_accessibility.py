@@ -18,6 +18,7 @@ from editorial import identity, workflow
 from editorial.importing import seed_import
 from editorial.models import Publication, SiteIdentity
 from tests.requirements import skip_unless_required
+from tests.translated import publish_spanish
 from tests.workflow import edit, submit
 
 pytestmark = [
@@ -114,6 +115,17 @@ def _with_identity(path: Callable[[Publication], str]):
     return open_
 
 
+def _in_spanish(path: Callable[[Publication], str], out_of_date: bool = False):
+    """The site once the seed page is live in Spanish (some of it untranslated); with
+    `out_of_date`, translated from content the English page no longer shows."""
+
+    def open_(page, live_server, seed, people):
+        publish_spanish(seed, source_content_hash="0" * 64 if out_of_date else None)
+        return page.goto(live_server.url + path(seed)).status
+
+    return open_
+
+
 PUBLIC_TEMPLATES = {
     "page_list": (_get(lambda seed: "/"), 200),
     "page_detail": (_get(lambda seed: seed.get_absolute_url()), 200),
@@ -144,6 +156,19 @@ PUBLIC_TEMPLATES = {
     "es_search": (_get(lambda seed: "/es/search/?q=dolor"), 200),
     "es_404": (_get(lambda seed: "/es/no-such-page/"), 404),
     "es_500": (_spanish_server_error, 500),
+    # The seed page live in Spanish, partly untranslated.
+    "es_page_detail": (_in_spanish(lambda seed: "/es" + seed.get_absolute_url()), 200),
+    "es_page_detail_out_of_date": (
+        _in_spanish(lambda seed: "/es" + seed.get_absolute_url(), out_of_date=True),
+        200,
+    ),
+    "es_page_references": (
+        _in_spanish(lambda seed: "/es" + seed.get_absolute_url() + "references/"),
+        200,
+    ),
+    "es_page_list_with_pages": (_in_spanish(lambda seed: "/es/"), 200),
+    "es_search_results": (_in_spanish(lambda seed: "/es/search/?q=nauseas"), 200),
+    "page_detail_with_spanish": (_in_spanish(lambda seed: seed.get_absolute_url()), 200),
 }
 
 

@@ -384,7 +384,8 @@ def _build_drug_content(source: ContentSource, drug: Drug) -> dict[str, Any]:
     return {
         "generic_name": drug.generic_name,
         "slug": drug.slug,
-        "brand_names": _name_list(source.text(drug, "brand_names")),
+        # Names: where a translation gives none of its own, the English ones stand.
+        "brand_names": _name_list(source.text(drug, "brand_names") or drug.brand_names),
         "drug_class": source.text(drug, "drug_class"),
         "targets": source.text(drug, "targets"),
         "mechanism": source.text(drug, "mechanism"),
@@ -486,7 +487,11 @@ def page_snapshot(
             ],
         },
         "attribution": (
-            {"name": text(team, "name"), "description": _paragraphs(text(team, "description"))}
+            # The team's name is a name: where a translation gives none, the English stands.
+            {
+                "name": text(team, "name") or team.name,
+                "description": _paragraphs(text(team, "description")),
+            }
             if team
             else None
         ),

@@ -21,6 +21,14 @@ INTRO = (
     "Atacan partes de las células del cáncer que las hacen crecer."
 )
 EVIDENCE = "Se ha demostrado que ayuda a tratar los tumores neuroendocrinos de páncreas avanzados."
+# Everolimus as its section reads, in Spanish (its brand name, Afinitor, stays as it is).
+EVEROLIMUS = {
+    "targets": "mTOR",
+    "mechanism": "El everolimus bloquea una proteína llamada mTOR, que normalmente ayuda a las "
+    "células a crecer y dividirse.",
+    "administration": "El everolimus es una pastilla que se toma una vez al día.",
+    "route": "pastilla",
+}
 UPDATED_INTRO = (
     "Los medicamentos dirigidos obran de forma distinta a la quimioterapia. "
     "Atacan partes de las células del cáncer que las hacen crecer."
@@ -99,6 +107,7 @@ def test_a_translation_goes_from_translator_to_es_and_is_brought_up_to_date(
     title = ("drugs.page", seed.pk, "title")
     intro = ("drugs.page", seed.pk, "intro")
     evidence = ("drugs.drugsection", section.pk, "evidence")
+    drug = {("drugs.drug", section.drug_id, name): text for name, text in EVEROLIMUS.items()}
     english_url = live_server.url + seed.get_absolute_url()
     spanish_url = live_server.url + "/es" + seed.get_absolute_url()
     assert page.goto(spanish_url).status == 404  # nothing in Spanish yet
@@ -109,7 +118,7 @@ def test_a_translation_goes_from_translator_to_es_and_is_brought_up_to_date(
         page,
         live_server,
         seed,
-        {title: TITLE, intro: INTRO, evidence: EVIDENCE},
+        {title: TITLE, intro: INTRO, evidence: EVIDENCE, **drug},
         artifacts,
         "translation-path-1-translate.png",
     )
@@ -128,6 +137,8 @@ def test_a_translation_goes_from_translator_to_es_and_is_brought_up_to_date(
     assert TITLE in page.inner_text("h1")
     assert INTRO.split(". ")[0] in page.inner_text("main")
     assert EVIDENCE in page.inner_text("main")
+    assert "El everolimus bloquea una proteína" in page.inner_text("section#everolimus")
+    assert "Afinitor" in page.inner_text("section#everolimus")
     english_alternate = page.locator('link[rel=alternate][hreflang="en"]').get_attribute("href")
     assert english_alternate.endswith(seed.get_absolute_url())
     assert "basa en la versión" not in page.inner_text("main")

@@ -30,6 +30,12 @@ consistent with itself, so where it disagrees one rule was chosen:
    URL but no access date the last part is "Available at URL."
 7. Dates are written in full in English, without a leading zero: "August 31, 2018".
 
+A reference stays as it was published, in its own language: authors, titles, journals and
+addresses are never translated. Only the house style's own words around them are, in the
+language active when it is rendered (a page in Spanish: "Consultado en URL el 9 de octubre
+de 2018.", "Actualizado el …", "Capítulo 71: …", "En: …, editores."); in the default
+language they read exactly as above.
+
 In HTML everything is escaped; the DOI links to doi.org, the PMID to PubMed and the URL to
 itself, each with the identifier as the link text. A URL is linked only when it is http or
 https, so a `javascript:` address that slipped past validation stays inert text.
@@ -40,8 +46,12 @@ import re
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from .models import Citation
 
@@ -96,8 +106,11 @@ def format_citation_html(citation: Citation) -> SafeString:
 
 
 def format_date(value: datetime.date) -> str:
-    """A date as "August 31, 2018": English month name, no leading zero."""
-    return f"{MONTHS[value.month - 1]} {value.day}, {value.year}"
+    """A date as "August 31, 2018": English month name, no leading zero; in another active
+    language, as Django's formats write it there ("31 de agosto de 2018")."""
+    if translation.get_language() in (None, settings.LANGUAGE_CODE):
+        return f"{MONTHS[value.month - 1]} {value.day}, {value.year}"
+    return date_format(value, "DATE_FORMAT")
 
 
 def format_pages(pages: str) -> str:
@@ -159,14 +172,23 @@ def _journal_article_parts(citation: Citation) -> list[_Part]:
 def _book_chapter_parts(citation: Citation) -> list[_Part]:
     title = citation.title.strip()
     if citation.chapter_number.strip():
-        title = f"Chapter {citation.chapter_number.strip()}: {title}"
+        title = _("Chapter %(number)s: %(title)s") % {
+            "number": citation.chapter_number.strip(),
+            "title": title,
+        }
     editors = _lines(citation.editors)
     if editors:
-        editors_part = _text(f"In: {', '.join(editors)}, {'eds' if len(editors) > 1 else 'ed'}.")
+        names = ", ".join(editors)
+        if len(editors) > 1:
+            editors_part = _text(_("In: %(editors)s, eds.") % {"editors": names})
+        else:
+            editors_part = _text(_("In: %(editors)s, ed.") % {"editors": names})
         book_part = _text(citation.book_title)
     else:
         editors_part = []
-        book_part = _text(f"In: {citation.book_title.strip()}" if citation.book_title else "")
+        book_part = _text(
+            _("In: %(book)s") % {"book": citation.book_title.strip()} if citation.book_title else ""
+        )
     place_publisher = ": ".join(
         filter(None, [citation.publisher_place.strip(), citation.publisher.strip()])
     )
@@ -177,7 +199,11 @@ def _book_chapter_parts(citation: Citation) -> list[_Part]:
         _text(title),
         editors_part,
         book_part,
-        _text(f"{citation.edition.strip()} ed." if citation.edition.strip() else ""),
+        _text(
+            _("%(edition)s ed.") % {"edition": citation.edition.strip()}
+            if citation.edition.strip()
+            else ""
+        ),
         _text(publication),
     ]
 
@@ -185,18 +211,21 @@ def _book_chapter_parts(citation: Citation) -> list[_Part]:
 def _web_parts(citation: Citation) -> list[_Part]:
     container = citation.container_title.strip()
     if container and not container.lower().endswith("website"):
-        container = f"{container} website"
+        container = _("%(name)s website") % {"name": container}
     if citation.updated_date:
-        dated = f"Updated {format_date(citation.updated_date)}"
+        dated = _("Updated %(date)s") % {"date": format_date(citation.updated_date)}
     else:
         dated = str(citation.year) if citation.year else ""
     if citation.url and citation.accessed_date:
-        access = ["Accessed at ", _Link(citation.url, citation.url)]
-        access.append(f" on {format_date(citation.accessed_date)}")
+        access = _around_link(
+            _("Accessed at %(url)s on %(date)s"),
+            _Link(citation.url, citation.url),
+            date=format_date(citation.accessed_date),
+        )
     elif citation.url:
-        access = ["Available at ", _Link(citation.url, citation.url)]
+        access = _around_link(_("Available at %(url)s"), _Link(citation.url, citation.url))
     elif citation.accessed_date:
-        access = [f"Accessed on {format_date(citation.accessed_date)}"]
+        access = [_("Accessed on %(date)s") % {"date": format_date(citation.accessed_date)}]
     else:
         access = []
     return [
@@ -207,6 +236,13 @@ def _web_parts(citation: Citation) -> list[_Part]:
         _text(dated),
         access,
     ]
+
+
+def _around_link(phrase: str, link: _Link, **values: str) -> _Part:
+    """A phrase of the house style with the link where its %(url)s is: the words on either
+    side are one translated sentence, whatever order a language puts them in."""
+    before, _marker, after = phrase.partition("%(url)s")
+    return [piece for piece in (before % values, link, after % values) if piece]
 
 
 def _authors_part(citation: Citation) -> _Part:

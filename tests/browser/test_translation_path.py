@@ -139,6 +139,8 @@ def test_a_translation_goes_from_translator_to_es_and_is_brought_up_to_date(
     assert EVIDENCE in page.inner_text("main")
     assert "El everolimus bloquea una proteína" in page.inner_text("section#everolimus")
     assert "Afinitor" in page.inner_text("section#everolimus")
+    # The references as published, with the house style's words around them in Spanish.
+    assert "Sitio web de UpToDate. Actualizado el 31 de agosto de 2018." in page.inner_text("main")
     english_alternate = page.locator('link[rel=alternate][hreflang="en"]').get_attribute("href")
     assert english_alternate.endswith(seed.get_absolute_url())
     assert "basa en la versión" not in page.inner_text("main")

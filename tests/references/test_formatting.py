@@ -6,6 +6,7 @@
 import datetime
 
 import pytest
+from django.utils import translation
 
 from references.formatting import format_citation, format_citation_html
 from references.models import Citation
@@ -134,3 +135,35 @@ def test_html_escapes_a_url_it_links(seed_citations):
         '<a href="https://example.org/?a=1&amp;b=&quot;2&quot;">'
         "https://example.org/?a=1&amp;b=&quot;2&quot;</a>" in format_citation_html(page)
     )
+
+
+def test_in_spanish_the_house_styles_words_are_spanish_and_the_reference_is_as_published(
+    seed_citations,
+):
+    with translation.override("es"):
+        text = format_citation(seed_citations[0])
+
+    assert text == (
+        "Chan JA, Kulke M, Clancy TE. Metastatic well-differentiated pancreatic neuroendocrine "
+        "tumors: Systemic therapy options to control tumor growth and symptoms of hormone "
+        "hypersecretion. Sitio web de UpToDate. Actualizado el 31 de agosto de 2018. Consultado "
+        "en https://www.uptodate.com/contents/metastatic-well-differentiated-pancreatic-"
+        "neuroendocrine-tumors-systemic-therapy-options-to-control-tumor-growth-and-symptoms-of-"
+        "hormone-hypersecretion el 9 de octubre de 2018."
+    )
+
+
+def test_in_spanish_a_chapter_names_its_chapter_and_editors_in_spanish(seed_citations):
+    with translation.override("es"):
+        text = format_citation(seed_citations[5])
+
+    assert "Capítulo 71: Cancer of the endocrine system. En: Niederhuber JE," in text
+    assert "Tepper JE, editores. Abeloff’s Clinical Oncology." in text
+
+
+def test_in_spanish_the_html_still_links_the_address_between_the_spanish_words(seed_citations):
+    with translation.override("es"):
+        html = format_citation_html(seed_citations[0])
+
+    assert 'Consultado en <a href="https://www.uptodate.com/' in html
+    assert "</a> el 9 de octubre de 2018." in html

@@ -8,8 +8,10 @@ import datetime
 import json
 from typing import Any
 
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from .snapshots import citation_from_content
 
@@ -33,6 +35,20 @@ def reviewers_phrase(credentials: list[str]) -> str:
     )
     with_articles = [f"{'an' if name[0] in 'aeiou' else 'a'} {name}" for name in names]
     return " and ".join(with_articles)
+
+
+def reviewers_text(credentials: list[str]) -> str:
+    """Who attested the review, in the active language: "un médico y una enfermera …"."""
+    names = {
+        "MD": _("a physician"),
+        "DO": _("a physician"),
+        "OCN": _("an oncology certified nurse"),
+    }
+    names["AOCN"] = names["OCN"]
+    shown = list(dict.fromkeys(names.get(credential, credential) for credential in credentials))
+    if len(shown) < 2:
+        return "".join(shown)
+    return _("%(first)s and %(last)s") % {"first": ", ".join(shown[:-1]), "last": shown[-1]}
 
 
 # The credential's own name first, for editors who read "MD" less readily than a word.
@@ -113,9 +129,17 @@ def page_data(
         data["reviewedBy"] = {
             "@type": "Organization",
             "name": (content.get("attribution") or {}).get("name", ""),
-            "description": f"Reviewed by {reviewers_phrase(reviewed_by)}",
+            "description": _reviewed_by(reviewed_by, content.get("language")),
         }
     return data
+
+
+def _reviewed_by(credentials: list[str], language: str | None) -> str:
+    """ "Reviewed by a physician and …", in the content's language (English as it always was)."""
+    if not language:
+        return f"Reviewed by {reviewers_phrase(credentials)}"
+    with translation.override(language):
+        return _("Reviewed by %(reviewers)s") % {"reviewers": reviewers_text(credentials)}
 
 
 def json_ld_text(data: dict[str, Any]) -> str:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from editorial.forms import SearchForm
 from editorial.models import CurrentPublication, CurrentTranslation, Publication
+from editorial.structured_data import reviewers_text
 from editorial.templatetags.editorial_public import long_date
 
 from . import views
@@ -123,20 +124,6 @@ def is_out_of_date(found: Publication) -> bool:
     change). With no English page live there is nothing it could be behind."""
     live = found.english_content_hash
     return live is not None and live != found.source_content_hash
-
-
-def reviewers_text(credentials: list[str]) -> str:
-    """Who attested the review, in the active language: "un médico y una enfermera …"."""
-    names = {
-        "MD": _("a physician"),
-        "DO": _("a physician"),
-        "OCN": _("an oncology certified nurse"),
-    }
-    names["AOCN"] = names["OCN"]
-    shown = list(dict.fromkeys(names.get(credential, credential) for credential in credentials))
-    if len(shown) < 2:
-        return "".join(shown)
-    return _("%(first)s and %(last)s") % {"first": ", ".join(shown[:-1]), "last": shown[-1]}
 
 
 @public_page

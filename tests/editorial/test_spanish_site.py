@@ -408,3 +408,31 @@ def test_a_spanish_draft_of_a_live_translation_is_reachable_by_no_public_url(
 def test_a_spanish_publications_lookup_rows_and_search_vector_verify(spanish):
     """On PostgreSQL the check recomputes the vector with the Spanish configuration."""
     assert integrity.verify_lookups() == []
+
+
+def test_a_spanish_pages_json_ld_says_who_reviewed_it_in_spanish(spanish):
+    from editorial.structured_data import page_data
+
+    data = page_data(
+        spanish.content,
+        last_revised=spanish.last_revised,
+        last_reviewed=spanish.last_revised,
+        reviewed_by=["MD", "OCN"],
+    )
+    assert data["reviewedBy"]["description"] == (
+        "Revisado por un médico y una enfermera certificada en oncología"
+    )
+
+
+def test_an_english_pages_json_ld_says_who_reviewed_it_as_it_always_did(seed_publication):
+    from editorial.structured_data import page_data
+
+    data = page_data(
+        seed_publication.content,
+        last_revised=seed_publication.last_revised,
+        last_reviewed=seed_publication.last_revised,
+        reviewed_by=["MD", "OCN"],
+    )
+    assert data["reviewedBy"]["description"] == (
+        "Reviewed by a physician and an oncology certified nurse"
+    )

@@ -327,7 +327,9 @@ class Translation(models.Model):
     on a translation. `texts` maps each translated field to its text; `sources` keeps,
     for each, the English text it was translated from, which is what "out of date" and
     the translator's diff compare against. Which fields of which models can be
-    translated is `TRANSLATABLE`.
+    translated is `TRANSLATABLE`. Why not django-modeltranslation (columns on the
+    English record) or django-parler (the English text moved into a translation table):
+    docs/architecture.md, "Translations are edited through the workflow".
     """
 
     model = models.CharField(max_length=100, help_text="The record's app_label.model_name.")

@@ -519,6 +519,16 @@ def _canonical(value: Any) -> str:
 # the content, so it can be kept for as long as the process lives.
 # Keyed on the active language too: the templates' own words are translated. A
 # translated section's key also holds the English page's address, which its notices link.
+def side_effects_untranslated(groups: list[dict[str, Any]]) -> bool:
+    """A drug's side effects (its groups) with one not translated yet: the list is not
+    shown (never half in English); a notice links the English page instead."""
+    return any(
+        entry["text"] is None or entry["term"]["name"] is None
+        for group in groups
+        for entry in group["entries"]
+    )
+
+
 @functools.lru_cache(maxsize=1024)
 def _side_effects_html(canonical: str, language: str, english_url: str = "") -> SafeString:
     groups = json.loads(canonical)
@@ -527,11 +537,7 @@ def _side_effects_html(canonical: str, language: str, english_url: str = "") -> 
         {
             "drug": {"side_effects": groups},
             "translated": bool(english_url),
-            "untranslated": any(
-                entry["text"] is None or entry["term"]["name"] is None
-                for group in groups
-                for entry in group["entries"]
-            ),
+            "untranslated": side_effects_untranslated(groups),
             "english_url": english_url,
         },
     )

@@ -80,7 +80,12 @@ def _entry(entry: dict[str, Any], translated: bool) -> dict[str, Any]:
     text = name if translated and not entry["wording"] and not entry["detail"] else None
     return {
         **entry,
-        "term": {**entry["term"], "name": name, "explanation": None},
+        # An explanation empty in English stays empty: there is nothing to translate.
+        "term": {
+            **entry["term"],
+            "name": name,
+            "explanation": entry["term"]["explanation"] and None,
+        },
         "wording": None,
         "detail": None,
         "text": text,

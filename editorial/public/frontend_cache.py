@@ -148,9 +148,35 @@ def search_ban(language: str | None = None) -> str:
     return "^" + re.escape(reverse(f"{namespace}:search"))
 
 
-def translated_list_urls(language: str) -> list[str]:
-    """The lists a publish in `language` changes: its index of pages, and the sitemap."""
-    return [reverse(f"{language}:index"), reverse("sitemap")]
+def translated_list_urls(language: str, publications: Iterable[Publication]) -> list[str]:
+    """The lists in `language` that show these publications: its index of pages, their
+    drugs' pages there and in English (which link their translation), its drugs and
+    glossary, and the sitemap."""
+    urls = [reverse(f"{language}:index")]
+    for publication in publications:
+        for slug in drug_slugs(publication):
+            for namespace in (language, "editorial"):
+                url = reverse(f"{namespace}:drug", kwargs={"slug": slug})
+                if url not in urls:
+                    urls.append(url)
+    return [
+        *urls,
+        reverse(f"{language}:drugs"),
+        reverse(f"{language}:glossary"),
+        reverse("sitemap"),
+    ]
+
+
+def previous_translation(publication: Publication, language: str) -> Publication | None:
+    """The page's publication in `language` before this one (live or since taken off), if any."""
+    return (
+        Publication.objects.filter(page_id=publication.page_id, translation__language=language)
+        .exclude(pk=publication.pk)
+        .filter(published_at__lte=publication.published_at)
+        .order_by("-published_at", "-pk")
+        .only("drug_slugs")
+        .first()
+    )
 
 
 # The partner API's answers that read publications (its schema does not).
@@ -221,11 +247,16 @@ def after_publish(publications: Sequence[Publication], language: str | None = No
 def after_translation_change(publications: Sequence[Publication], language: str) -> Invalidation:
     """What publishing or taking off these publications in `language` makes stale: each
     page's addresses (in every language: the English page links its translation), the
-    language's list and search, and the sitemap."""
+    language's lists showing each page now or before (a drug it no longer translates
+    listed it) and its search, and the sitemap."""
     invalidation = Invalidation(bans=[search_ban(language)])
+    shown = list(publications)
     for publication in publications:
         invalidation.add_urls(addresses(publication))
-    invalidation.add_urls(translated_list_urls(language))
+        previous = previous_translation(publication, language)
+        if previous is not None:
+            shown.append(previous)
+    invalidation.add_urls(translated_list_urls(language, shown))
     return invalidation
 
 

@@ -5,7 +5,13 @@ from django.urls import reverse
 from editorial.models import CurrentTranslation, Publication, PublicationDrug
 
 from .languages import default_language, hreflang, other_languages
-from .views import live, live_translations, translation_slug_name
+from .views import (
+    drug_is_translated,
+    live,
+    live_publications,
+    live_translations,
+    translation_slug_name,
+)
 
 
 def _alternates(protocol: str, domain: str, slugs: dict[str, str | None]) -> list[dict[str, str]]:
@@ -110,6 +116,32 @@ class DrugSitemap(Sitemap):
 
     def location(self, item):
         return reverse("editorial:drug", kwargs={"slug": item["slug"]})
+
+    def lastmod(self, item):
+        return item["lastmod"]
+
+
+class TranslatedDrugSitemap(Sitemap):
+    """Every drug published in another language (`translated.drug_is_translated`) at its
+    address there, with the newest Last Revised of the live pages there that translate it."""
+
+    def items(self):
+        newest: dict[tuple[str, str], object] = {}
+        for language in other_languages():
+            for publication in live_publications(language).only("content", "last_revised"):
+                for section in publication.content["drug_sections"]:
+                    if drug_is_translated(section["drug"]):
+                        key = (language, section["drug"]["slug"])
+                        newest[key] = max(
+                            newest.get(key, publication.last_revised), publication.last_revised
+                        )
+        return [
+            {"language": language, "slug": slug, "lastmod": lastmod}
+            for (language, slug), lastmod in sorted(newest.items())
+        ]
+
+    def location(self, item):
+        return reverse(f"{item['language']}:drug", kwargs={"slug": item["slug"]})
 
     def lastmod(self, item):
         return item["lastmod"]

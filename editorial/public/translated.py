@@ -3,9 +3,9 @@
 A page live in the language (its `CurrentTranslation`) is read at the English page's
 path under the language's prefix, in one query, with a notice when the English page has
 changed since the version it was translated from. A page's address with no live
-translation, and a drug's, answer a 404 in the language that links the English page when
-one is live. The list of pages and search read the language's live publications; the
-drug list and the glossary say nothing is published in the language yet.
+translation, and a drug's that no live page translates, answer a 404 in the language
+that links the English page when one is live. The lists (pages, drugs, glossary) and
+search read the language's live publications, and say so where none is.
 Like every public view, these read publications only, never the editable content.
 """
 
@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from editorial.forms import SearchForm
 from editorial.models import CurrentPublication, CurrentTranslation, Publication
+from editorial.snapshots import side_effects_untranslated
 from editorial.structured_data import reviewers_text
 from editorial.templatetags.editorial_public import long_date
 
@@ -130,10 +131,9 @@ def is_out_of_date(found: Publication) -> bool:
 def page_list(request: HttpRequest) -> HttpResponse:
     """The pages live in the language, by cancer type, as the English index lists its own."""
     language = translation.get_language()
-    live = CurrentTranslation.objects.filter(language=language, slug__isnull=False)
     groups: dict[str, list] = defaultdict(list)
     for publication in (
-        Publication.objects.filter(pk__in=live.values("publication_id"))
+        views.live_publications(language)
         .only("slug", "title", "cancer_type", "last_revised")
         .order_by("title")
     ):
@@ -209,13 +209,64 @@ def page_changes(request: HttpRequest, slug: str) -> HttpResponse:
     return english_page(request, slug, "changes/")
 
 
+def translated_drugs(publications: list[Publication]) -> dict[str, dict[str, Any]]:
+    """Every drug these publications give in their language, by slug, as the newest of
+    them that translates it gives it."""
+    drugs: dict[str, dict[str, Any]] = {}
+    for publication in sorted(publications, key=lambda publication: publication.published_at):
+        for section in publication.content["drug_sections"]:
+            if views.drug_is_translated(section["drug"]):
+                drugs[section["drug"]["slug"]] = section["drug"]
+    return drugs
+
+
 @public_page
 def drug_list(request: HttpRequest) -> HttpResponse:
-    return none_published(request, _("Drugs"), "drugs")
+    """The drugs published in the language (`drug_is_translated`), in name order."""
+    drugs = translated_drugs(
+        list(views.live_publications(translation.get_language()).only("content", "published_at"))
+    )
+    if not drugs:
+        return none_published(request, _("Drugs"), "drugs")
+    return render(
+        request,
+        "editorial/drug_list.html",
+        {"drugs": sorted(drugs.values(), key=lambda drug: drug["generic_name"].lower())},
+    )
 
 
 @public_page
 def drug_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A drug's page in the language, from the newest live page in it that translates the
+    drug, listing every page live in the language that shows it. A drug no page translates
+    yet answers the 404 that links the English drug page."""
+    language = translation.get_language()
+    pages = list(
+        views.live_publications(language)
+        .filter(drug_rows__slug=slug)
+        .only("slug", "title", "content", "published_at")
+        .order_by("title")
+    )
+    drug = translated_drugs(pages).get(slug)
+    if drug is None:
+        return english_drug(request, slug)
+    alternates = views.drug_alternates(request, slug)
+    english_url = reverse("editorial:drug", kwargs={"slug": slug})
+    return render(
+        request,
+        "editorial/drug_detail.html",
+        {
+            "drug": drug,
+            "pages": pages,
+            "translated": True,
+            "effects_untranslated": side_effects_untranslated(drug["side_effects"]),
+            "english_url": english_url,
+            "alternates": alternates,
+        },
+    )
+
+
+def english_drug(request: HttpRequest, slug: str) -> HttpResponse:
     """The 404 of a drug's address in another language: links the English drug page, named
     as the newest live page that shows it names it (one query)."""
     newest = (
@@ -237,7 +288,13 @@ def drug_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @public_page
 def side_effect_glossary(request: HttpRequest) -> HttpResponse:
-    return none_published(request, _("Side-effect glossary"), "glossary")
+    """The glossary in the language: the terms its live pages give in it
+    (`views.glossary_letters`)."""
+    publications = list(views.live_publications(translation.get_language()).only("content"))
+    letters = views.glossary_letters(publications)
+    if not letters:
+        return none_published(request, _("Side-effect glossary"), "glossary")
+    return render(request, "editorial/glossary.html", {"letters": letters})
 
 
 @public_page(query=("q",))

@@ -6,7 +6,7 @@ from django.urls import path
 from . import views
 from .cache import public_page
 from .feeds import PageChangesFeed, SiteChangesFeed
-from .sitemaps import DrugSitemap, PageSitemap, TranslatedPageSitemap
+from .sitemaps import DrugSitemap, PageSitemap, TranslatedDrugSitemap, TranslatedPageSitemap
 
 app_name = "editorial"
 
@@ -37,6 +37,7 @@ root_urlpatterns = [
                 "pages": PageSitemap,
                 "translated_pages": TranslatedPageSitemap,
                 "drugs": DrugSitemap,
+                "translated_drugs": TranslatedDrugSitemap,
             }
         },
         name="sitemap",

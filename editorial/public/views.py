@@ -1,6 +1,7 @@
 """The public site's pages. Every view reads publications only, never the editable content."""
 
 import functools
+import unicodedata
 from collections import defaultdict
 from typing import Any
 
@@ -31,13 +32,78 @@ from editorial.versions import version_label
 from . import search
 from .addresses import Moved, former_address
 from .cache import entry_seconds, public_page
-from .languages import default_language, hreflang, other_languages, switch_label
+from .languages import (
+    default_language,
+    hreflang,
+    is_default,
+    other_languages,
+    switch_label,
+    url_namespace,
+)
 from .links import language_page_url, page_links, site_links
 
 
 def live() -> QuerySet:
     """The publications the public reads now: one per live page."""
     return Publication.objects.live()
+
+
+def live_publications(language: str) -> QuerySet:
+    """The publications live in `language`, one per page (its `CurrentTranslation`)."""
+    return Publication.objects.filter(
+        pk__in=CurrentTranslation.objects.filter(language=language, slug__isnull=False).values(
+            "publication_id"
+        )
+    )
+
+
+def drug_is_translated(drug: dict[str, Any]) -> bool:
+    """A drug is published in a language once a live page in it gives the drug's own words
+    (what it does, how it is taken) in that language: a page whose section of it is not
+    translated yet shows a notice instead, and lends the drug nothing."""
+    return drug["mechanism"] is not None and drug["administration"] is not None
+
+
+def drug_published_in(language: str, slug: str) -> bool:
+    """Whether the drug at `slug` has a page in `language` (one query)."""
+    if is_default(language):
+        return live().filter(drug_rows__slug=slug).exists()
+    return any(
+        drug_is_translated(section["drug"])
+        for publication in live_publications(language).filter(drug_rows__slug=slug).only("content")
+        for section in publication.content["drug_sections"]
+        if section["drug"]["slug"] == slug
+    )
+
+
+def drug_alternates(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+    """The drug's page in every language it is published in, as `alternates` gives a page's:
+    empty when it is published in one language only."""
+    here = translation.get_language()
+    others = [
+        language
+        for language in (default_language(), *other_languages())
+        if language != here and drug_published_in(language, slug)
+    ]
+    if not others:
+        return []
+    shown = {
+        "language": hreflang(here),
+        "url": request.build_absolute_uri(
+            reverse(f"{url_namespace(here)}:drug", kwargs={"slug": slug})
+        ),
+        "shown": True,
+    }
+    return [shown] + [
+        {
+            "language": hreflang(language),
+            "url": request.build_absolute_uri(
+                reverse(f"{url_namespace(language)}:drug", kwargs={"slug": slug})
+            ),
+            "label": switch_label(language),
+        }
+        for language in others
+    ]
 
 
 # What a page view reads: never the content's JSON, nor the manifest.
@@ -355,7 +421,17 @@ def drug_detail(request: HttpRequest, slug: str) -> HttpResponse:
         for section in newest.content["drug_sections"]
         if section["drug"]["slug"] == slug
     )
-    return render(request, "editorial/drug_detail.html", {"drug": drug, "pages": pages})
+    return render(
+        request,
+        "editorial/drug_detail.html",
+        {"drug": drug, "pages": pages, "alternates": drug_alternates(request, slug)},
+    )
+
+
+def unaccented(text: str) -> str:
+    """`text` without its accents ("Úlcera": "Ulcera"), for sorting and filing by letter."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def glossary_letters(publications: list[Publication]) -> list[dict[str, Any]]:
@@ -363,8 +439,10 @@ def glossary_letters(publications: list[Publication]) -> list[dict[str, Any]]:
 
     Each term carries its explanation and the drugs that show it, by slug, in name order;
     the terms come only from those publications' frozen content, so a term or drug that
-    is only in a draft is not listed. A term that does not start with a letter is filed
-    under "#".
+    is only in a draft is not listed. In a translation, a term whose name or explanation
+    is not translated yet is not listed either (never half in English). Terms sort, and
+    are filed, by their letters without accents ("Úlcera" under U); a term that does not
+    start with a letter is filed under "#".
     """
     terms: dict[str, dict] = {}
     for publication in publications:
@@ -372,11 +450,13 @@ def glossary_letters(publications: list[Publication]) -> list[dict[str, Any]]:
             drug = section["drug"]
             for group in drug["side_effects"]:
                 for entry in group["entries"]:
+                    if entry["term"]["name"] is None or entry["term"]["explanation"] is None:
+                        continue
                     term = terms.setdefault(entry["term"]["slug"], {**entry["term"], "drugs": {}})
                     term["drugs"][drug["slug"]] = drug["generic_name"]
     letters: dict[str, list[dict]] = defaultdict(list)
-    for term in sorted(terms.values(), key=lambda term: term["name"].lower()):
-        first = term["name"][:1].upper()
+    for term in sorted(terms.values(), key=lambda term: unaccented(term["name"]).lower()):
+        first = unaccented(term["name"][:1]).upper()
         term["drugs"] = dict(sorted(term["drugs"].items(), key=lambda item: item[1].lower()))
         letters[first if first.isalpha() else "#"].append(term)
     return [

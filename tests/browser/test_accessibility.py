@@ -167,6 +167,11 @@ PUBLIC_TEMPLATES = {
         200,
     ),
     "es_page_list_with_pages": (_in_spanish(lambda seed: "/es/"), 200),
+    "es_drug_detail": (_in_spanish(lambda seed: "/es/drugs/sunitinib/"), 200),
+    "es_drug_detail_effects_untranslated": (_in_spanish(lambda seed: "/es/drugs/belzutifan/"), 200),
+    "es_drug_list_with_drugs": (_in_spanish(lambda seed: "/es/drugs/"), 200),
+    "es_glossary_with_terms": (_in_spanish(lambda seed: "/es/side-effects/"), 200),
+    "drug_detail_with_spanish": (_in_spanish(lambda seed: "/drugs/sunitinib/"), 200),
     "es_search_results": (_in_spanish(lambda seed: "/es/search/?q=nauseas"), 200),
     "page_detail_with_spanish": (_in_spanish(lambda seed: seed.get_absolute_url()), 200),
 }

@@ -325,6 +325,11 @@ class ChangeAdmin(SimpleHistoryAdmin):
         listing = PageListForm(request.GET)
         wanted = listing.cleaned_data if listing.is_valid() else {}
         target = readability.policy_target(change.language)
+        try:
+            progress = workflow.policy_progress(revision) if revision else []
+            policy_missing = ""
+        except workflow.NoActivePolicy as missing:
+            progress, policy_missing = [], str(missing)
         if page_count > 1:
             wide = review.wide_review(
                 revision,
@@ -354,7 +359,8 @@ class ChangeAdmin(SimpleHistoryAdmin):
             "may_claim": workflow.may_claim(user, change),
             "reviews": reviews,
             "own_review": own_review,
-            "progress": workflow.policy_progress(revision) if revision else [],
+            "progress": progress,
+            "policy_missing": policy_missing,
             "records": [
                 _record_row(record) for record in change.records.order_by("model", "object_id")
             ],

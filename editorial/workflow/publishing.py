@@ -35,7 +35,6 @@ from ..models import (
     PublicationTranslation,
     PublishedVersion,
     PublishingLock,
-    ReviewPolicy,
     Revision,
     RevisionPage,
     display_name,
@@ -66,6 +65,7 @@ from .transitions import (
     _audit,
     _transition,
     _when,
+    active_policy,
     is_managing_editor,
     publisher_refusal,
 )
@@ -234,7 +234,7 @@ def _write_publications(
     language = translated_language(revision.change.language)
     _check_current(revision, snapshots)
     sources = _translation_sources(snapshots) if language is not None else {}
-    interval = ReviewPolicy.active(revision.change.language).review_interval_months
+    interval = active_policy(revision.change.language).review_interval_months
     full_day, reviewed_by = None, []
     if (
         origin == Publication.Origin.REVIEWED

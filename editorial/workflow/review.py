@@ -33,7 +33,6 @@ from ..models import (
     Review,
     ReviewClaim,
     ReviewerProfile,
-    ReviewPolicy,
     Revision,
     RevisionPage,
     Signature,
@@ -58,6 +57,7 @@ from .transitions import (
     State,
     _audit,
     _transition,
+    active_policy,
     is_managing_editor,
     may_view_drafts,
     next_state,
@@ -193,6 +193,7 @@ def change_submit(
         raise InvalidTransition(f"Change {change.pk} has no edits to submit.")
     if change.kind == Change.Kind.EDIT and not summary.strip():
         raise InvalidTransition("Write a short public summary of the change for readers.")
+    active_policy(change.language)  # nobody could approve it
     revision = _freeze(change, user, note.strip(), summary.strip())
     change.state = state
     change.save(update_fields=["state"])
@@ -499,7 +500,7 @@ def policy_progress(revision: Revision, *, full_review: bool = False) -> list[Re
     for reviewers in its language, who reviews in that language today.
     """
     change = revision.change
-    policy = ReviewPolicy.active(change.language)
+    policy = active_policy(change.language)
     editors = set(change.editors.values_list("pk", flat=True)) | {change.author_id}
     reviews = revision.reviews.filter(decision=Review.Decision.APPROVE).select_related(
         "reviewer__reviewer_profile"

@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 
 from ..models import (
     AuditEntry,
@@ -36,6 +36,10 @@ class RecordHeld(InvalidTransition):
 
 class AlreadyPublished(InvalidTransition):
     """Another publisher (a person or an overlapping scheduler run) got there first."""
+
+
+class NoActivePolicy(InvalidTransition):
+    """No review policy is active for the change's language."""
 
 
 class PublishConflict(InvalidTransition):
@@ -245,6 +249,26 @@ def reviewer_refusal(user: AbstractBaseUser, change: Change) -> str | None:
     if user.pk == change.author_id or change.editors.filter(pk=user.pk).exists():
         return "You edited this change, so you may not review it."
     return language_refusal(profile, change.language)
+
+
+def active_policy(language: str) -> ReviewPolicy:
+    """The review policy a change in `language` is held to: its language's active one.
+
+    The rule: with none active, a change in the language can be neither submitted,
+    approved nor published (`NoActivePolicy`), since nothing says whose approvals count;
+    a managing editor makes one active to unblock it.
+    """
+    try:
+        return ReviewPolicy.active(language)
+    except ReviewPolicy.DoesNotExist:
+        try:
+            name = translation.get_language_info(language)["name"]
+        except KeyError:
+            name = language
+        raise NoActivePolicy(
+            f"No review policy is active for changes in {name}: a managing editor must make "
+            "one active (Review policies) before they can be submitted, approved or published."
+        ) from None
 
 
 def asks_reviewers_in(language: str) -> bool:

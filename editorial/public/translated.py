@@ -27,7 +27,6 @@ from editorial.forms import SearchForm
 from editorial.models import CurrentPublication, CurrentTranslation, Publication
 from editorial.snapshots import side_effects_untranslated
 from editorial.structured_data import reviewers_text
-from editorial.templatetags.editorial_public import long_date
 
 from . import views
 from .cache import public_page
@@ -159,13 +158,15 @@ def page_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = views.page_context(
         request,
         found,
-        {"page_references": reverse(f"{language}:page_references", kwargs={"slug": slug})},
+        {
+            name: reverse(f"{language}:{name}", kwargs={"slug": slug})
+            for name in ("page_references", "page_changes")
+        },
     )
     if found.version_number:
-        context["version_label"] = _("Version %(number)s · %(day)s") % {
-            "number": found.version_number,
-            "day": long_date(found.version_day),
-        }
+        context["version_label"] = views.shown_version_label(
+            found.version_number, found.version_day
+        )
     context["reviewers"] = reviewers_text(found.reviewed_by) if found.last_reviewed else ""
     english_slug = getattr(found, views.translation_slug_name(default_language()))
     if english_slug and is_out_of_date(found):
@@ -206,7 +207,24 @@ def page_references(request: HttpRequest, slug: str) -> HttpResponse:
 
 @public_page
 def page_changes(request: HttpRequest, slug: str) -> HttpResponse:
-    return english_page(request, slug, "changes/")
+    """The change log of the page in the language: its publications there, newest first,
+    each with its own version; the English page's log is its own."""
+    language = translation.get_language()
+    found = live_translation(language, slug)
+    if found is None:
+        return english_page(request, slug, "changes/")
+    return render(
+        request,
+        "editorial/page_changes.html",
+        {
+            "publication": found,
+            "version_label": views.shown_version_label(found.version_number, found.version_day)
+            if found.version_number
+            else "",
+            "entries": list(reversed(views.change_log(found.page_id, language))),
+            "translated": True,
+        },
+    )
 
 
 def translated_drugs(publications: list[Publication]) -> dict[str, dict[str, Any]]:

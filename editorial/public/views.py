@@ -1,5 +1,6 @@
 """The public site's pages. Every view reads publications only, never the editable content."""
 
+import datetime
 import functools
 import unicodedata
 from collections import defaultdict
@@ -26,7 +27,13 @@ from editorial.models import (
     PublicationSearch,
     PublicationVersion,
 )
-from editorial.structured_data import page_json_ld, publisher_data, reviewers_phrase
+from editorial.structured_data import (
+    page_json_ld,
+    publisher_data,
+    reviewers_phrase,
+    reviewers_text,
+)
+from editorial.templatetags.editorial_public import long_date
 from editorial.versions import version_label
 
 from . import search
@@ -333,23 +340,42 @@ def change_log_entry(publication: Publication, previous_hash: str | None) -> dic
     """
     changed = publication.content_hash != previous_hash
     if publication.origin == Publication.Origin.IMPORTED:
-        text = "First published here (the content was approved before this site)."
+        text = _("First published here (the content was approved before this site).")
     elif changed:
-        text = publication.summary or "The content was updated."
+        text = publication.summary or _("The content was updated.")
     else:
         text = ""
     if publication.review_attested:
-        reviewed = f"Medically reviewed by {reviewers_phrase(publication.reviewed_by)}"
-        text = f"{text} {reviewed}." if text else f"{reviewed}; no change to the content."
+        reviewers = (
+            reviewers_phrase(publication.reviewed_by)
+            if is_default()
+            else reviewers_text(publication.reviewed_by)
+        )
+        reviewed = _("Medically reviewed by %(reviewers)s") % {"reviewers": reviewers}
+        if text:
+            text = f"{text} {reviewed}."
+        else:
+            text = _("%(reviewed)s; no change to the content.") % {"reviewed": reviewed}
     elif not text:
-        text = "Republished; no change to the content."
+        text = _("Republished; no change to the content.")
+    version = version_of(publication)
     return {
         "publication": publication,
         "content_changed": changed,
         "text": text,
-        "version": version_of(publication),
+        "version": version,
+        "version_label": shown_version_label(version.number, version.day) if version else "",
         "compliance_number": compliance_number_of(publication),
     }
+
+
+def shown_version_label(number: int, day: datetime.date) -> str:
+    """A version's label as readers of the active language read it: “Version 7 ·
+    December 1, 2026” in English (`versions.version_label`), “Versión 7 · 1 de
+    diciembre de 2026” in Spanish."""
+    if is_default():
+        return version_label(number, day)
+    return _("Version %(number)s · %(day)s") % {"number": number, "day": long_date(day)}
 
 
 def compliance_number_of(publication: Publication) -> ComplianceNumber | None:
@@ -370,18 +396,21 @@ def page_changes(request: HttpRequest, slug: str) -> HttpResponse:
         "editorial/page_changes.html",
         {
             "publication": found,
-            "version": version_of(found),
+            "version_label": version.label if (version := version_of(found)) else "",
             "entries": list(reversed(change_log(found.page_id))),
         },
     )
 
 
-def change_log(page_id: int) -> list[dict[str, Any]]:
-    """The change log's entries of a page, oldest first: every publication in the default
-    language (a translation's are not the English page's), with its version and its
-    compliance number, joined in the one query."""
+def change_log(page_id: int, language: str | None = None) -> list[dict[str, Any]]:
+    """The change log's entries of a page, oldest first: every publication in `language`
+    (None: the default language; a translation's are not the English page's, nor the
+    reverse), with its version and its compliance number, joined in the one query."""
+    in_language = (
+        Q(translation__isnull=True) if language is None else Q(translation__language=language)
+    )
     history = (
-        Publication.objects.filter(page_id=page_id, translation__isnull=True)  # English only
+        Publication.objects.filter(in_language, page_id=page_id)
         .select_related("version", "compliance_number")
         .order_by("-published_at", "-pk")
         .only(

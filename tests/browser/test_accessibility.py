@@ -167,6 +167,10 @@ PUBLIC_TEMPLATES = {
         200,
     ),
     "es_page_list_with_pages": (_in_spanish(lambda seed: "/es/"), 200),
+    "es_page_changes": (
+        _in_spanish(lambda seed: "/es" + seed.get_absolute_url() + "changes/"),
+        200,
+    ),
     "es_drug_detail": (_in_spanish(lambda seed: "/es/drugs/sunitinib/"), 200),
     "es_drug_detail_effects_untranslated": (_in_spanish(lambda seed: "/es/drugs/belzutifan/"), 200),
     "es_drug_list_with_drugs": (_in_spanish(lambda seed: "/es/drugs/"), 200),

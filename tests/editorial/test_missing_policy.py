@@ -34,9 +34,7 @@ def test_a_change_in_a_language_without_a_policy_cannot_be_submitted(seed_page, 
     assert change.state == Change.State.DRAFT and not change.revisions.exists()
 
 
-def test_a_change_whose_policy_was_made_inactive_cannot_be_approved(
-    seed_page, writer, physician
-):
+def test_a_change_whose_policy_was_made_inactive_cannot_be_approved(seed_page, writer, physician):
     revision = submit(translate_page(writer, seed_page), writer)
     without_spanish_policy()
     with pytest.raises(workflow.InvalidTransition, match=NO_POLICY):

@@ -304,7 +304,7 @@ ACTIONS: dict[str, WorkflowAction] = {
         target=lambda page_id: get_object_or_404(Page, pk=page_id),
         form=lambda data, page: SignOffForm(data),
         call=lambda user, page, data: workflow.page_sign_off_start(
-            page=page, user=user, note=data["note"]
+            page=page, user=user, note=data["note"], language=data["language"] or None
         ),
         success=lambda revision, data: "Periodic medical review requested.",
         back=_page_url,

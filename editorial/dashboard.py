@@ -183,10 +183,11 @@ def dashboard_sections(user: AbstractBaseUser) -> list[Section]:
             Section("held", "Records I hold in open changes", "You hold no records.", held)
         )
 
+    # Each language has its own queue: English first, then each other language's.
     overdue = [
         Row(
             what=current.page.title,
-            who="",
+            who=language_name(language) if language else "",
             since=current.publication.next_review_due,
             url=reverse("admin:drugs_page_change", args=[current.page_id]),
             action="Request review" if workflow.is_managing_editor(user) else "Open",
@@ -196,7 +197,8 @@ def dashboard_sections(user: AbstractBaseUser) -> list[Section]:
                 else "No medical review on record"
             ),
         )
-        for current in workflow.overdue_pages()
+        for language in (None, *workflow.translation_languages())
+        for current in workflow.overdue_pages(language=language)
     ]
     sections.append(
         Section("overdue", "Pages overdue for medical review", "No page is overdue.", overdue)

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -313,9 +314,11 @@ class RenameForm(forms.Form):
 
 
 class SignOffForm(forms.Form):
-    """The note that goes with a request for a periodic medical review."""
+    """The note that goes with a request for a periodic medical review, and the
+    language of the page to review (empty: the default language)."""
 
     note = forms.CharField(label="Note to reviewers", required=False)
+    language = forms.ChoiceField(choices=[("", "Default"), *settings.LANGUAGES[1:]], required=False)
 
 
 CONTENT_HASH = r"\A[0-9a-f]{64}\Z"

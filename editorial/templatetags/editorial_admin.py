@@ -7,7 +7,7 @@ from django import forms, template
 
 from drugs.models import Page
 from editorial import workflow
-from editorial.models import CurrentPublication
+from editorial.models import CurrentPublication, CurrentTranslation
 
 register = template.Library()
 
@@ -68,6 +68,19 @@ def error_summary(adminform: Any, inline_admin_formsets: list[Any]) -> dict:
 def page_is_live(page: Page | None) -> bool:
     """Whether the public site shows `page` now (so it can be unpublished or signed off)."""
     return page is not None and CurrentPublication.objects.live().filter(page=page).exists()
+
+
+@register.simple_tag
+def page_live_languages(page: Page | None) -> dict[str, str]:
+    """The other languages `page` is live in now, code -> name (each has its own review)."""
+    if page is None:
+        return {}
+    live = set(
+        CurrentTranslation.objects.filter(page=page, slug__isnull=False).values_list(
+            "language", flat=True
+        )
+    )
+    return {code: name for code, name in workflow.translation_languages().items() if code in live}
 
 
 @register.simple_tag

@@ -234,6 +234,7 @@ def _write_publications(
     language = translated_language(revision.change.language)
     _check_current(revision, snapshots)
     sources = _translation_sources(snapshots) if language is not None else {}
+    kept = _kept_translations(snapshots) if language is not None else {}
     interval = active_policy(revision.change.language).review_interval_months
     full_day, reviewed_by = None, []
     if (
@@ -281,10 +282,12 @@ def _write_publications(
         )
         if language is not None:
             source = sources[snapshot.page_id]
+            tie = kept.get(snapshot.page_id) or {
+                "source": source,
+                "source_content_hash": source.content_hash,
+            }
             # Written with the publication, and covered by its hash (`translation_record`).
-            publications[-1].pending_translation = PublicationTranslation(
-                language=language, source=source, source_content_hash=source.content_hash
-            )
+            publications[-1].pending_translation = PublicationTranslation(language=language, **tie)
     # One insert each, whatever the number of pages: the publications (each sealed
     # with its hash), their lookup rows, versions and compliance numbers, and the live
     # pointers moved onto them.
@@ -337,6 +340,30 @@ def _translation_sources(snapshots: list[RevisionPage]) -> dict[int, Publication
                 "is translated from. Publish the English page, then submit the change again."
             )
     return sources
+
+
+def _kept_translations(snapshots: list[RevisionPage]) -> dict[int, dict[str, Any]]:
+    """What each translated page that changes nothing readers see stays translated from.
+
+    The rule: a translation is tied to the English it was made from. Republishing the
+    same content (a periodic sign-off, say) translates nothing, so it keeps its base
+    publication's source and stays as up to date, or as out of date, as it was.
+    """
+    unchanged = [
+        snapshot.base_publication_id
+        for snapshot in snapshots
+        if snapshot.base_publication_id is not None
+        and snapshot.base_publication.content_hash == snapshot.content_hash
+    ]
+    return {
+        row.publication.page_id: {
+            "source_id": row.source_id,
+            "source_content_hash": row.source_content_hash,
+        }
+        for row in PublicationTranslation.objects.filter(publication_id__in=unchanged)
+        .select_related("publication")
+        .only("source_id", "source_content_hash", "publication__page_id")
+    }
 
 
 def _translations_write(
@@ -706,15 +733,24 @@ def publication_revert(*, publication: Publication, editor: AbstractBaseUser) ->
 # --- Reading the record of what was public -----------------------------------------------
 
 
-def overdue_pages(*, today: datetime.date | None = None) -> models.QuerySet:
+def overdue_pages(
+    *, today: datetime.date | None = None, language: str | None = None
+) -> models.QuerySet:
     """Live pages whose full medical review is due: never reviewed first, then most overdue.
 
-    A page with no attested full review on record is due until one is attested.
+    A page with no attested full review on record is due until one is attested. Each
+    language has its own queue: in another `language`, the pages live in it (their
+    `CurrentTranslation`), by the dates of their publications there.
     """
     today = today or timezone.localdate()
-    return (
+    translated = translated_language(language)
+    live = (
         CurrentPublication.objects.live()
-        .filter(
+        if translated is None
+        else CurrentTranslation.objects.filter(language=translated, slug__isnull=False)
+    )
+    return (
+        live.filter(
             models.Q(publication__next_review_due__isnull=True)
             | models.Q(publication__next_review_due__lte=today)
         )

@@ -204,21 +204,36 @@ def change_submit(
 
 
 @transaction.atomic
-def page_sign_off_start(*, page: Page, user: AbstractBaseUser, note: str = "") -> Revision:
-    """Ask the policy's reviewers to review a published page whole, unchanged.
+def page_sign_off_start(
+    *, page: Page, user: AbstractBaseUser, note: str = "", language: str | None = None
+) -> Revision:
+    """Ask the policy's reviewers to review a published page whole, unchanged, in
+    `language` (None: the default language).
 
-    Their full-review approvals, once published, move Last medically reviewed and
-    Next review due; the content, its hash and Last Revised stay as they are.
+    Their full-review approvals, once published, move that language's Last medically
+    reviewed and Next review due; the content, its hash and Last Revised stay as they
+    are. Each language has its own: a page live in Spanish is reviewed in Spanish, under
+    the Spanish policy, by reviewers who review in it.
     """
     if not user.has_perm(PUBLISH_PERMISSION) and not user.has_perm("drugs.change_page"):
         raise PermissionDenied("You may not start a medical review.")
-    if not CurrentPublication.objects.live().filter(page=page).exists():
-        raise InvalidTransition(f"“{page}” is not published: there is nothing to sign off.")
+    translated = translated_language(language)
+    if translated is None:
+        live = CurrentPublication.objects.live().filter(page=page).exists()
+    else:
+        live = CurrentTranslation.objects.filter(
+            page=page, language=translated, slug__isnull=False
+        ).exists()
+    if not live:
+        where = f" in {language_name(translated)}" if translated else ""
+        raise InvalidTransition(f"“{page}” is not published{where}: there is nothing to sign off.")
     change = Change.objects.create(
-        title=f"Periodic medical review: {page.title}",
+        title=f"Periodic medical review: {page.title}"
+        + (f" ({language_name(translated)})" if translated else ""),
         kind=Change.Kind.SIGN_OFF,
         author=user,
         page=page,
+        **({"language": translated} if translated else {}),
     )
     _audit(AuditEntry.Action.SIGN_OFF, user, change=change, page=page, comment=note)
     return change_submit(change=change, user=user, note=note, summary="")

@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 
 from ..models import (
     AuditEntry,
@@ -261,12 +261,9 @@ def active_policy(language: str) -> ReviewPolicy:
     try:
         return ReviewPolicy.active(language)
     except ReviewPolicy.DoesNotExist:
-        try:
-            name = translation.get_language_info(language)["name"]
-        except KeyError:
-            name = language
         raise NoActivePolicy(
-            f"No review policy is active for changes in {name}: a managing editor must make "
+            f"No review policy is active for changes in {language_name(language)}: a "
+            "managing editor must make "
             "one active (Review policies) before they can be submitted, approved or published."
         ) from None
 

@@ -11,7 +11,7 @@ from tests.workflow import approve, signed, submit
 
 pytestmark = pytest.mark.django_db
 
-NO_POLICY = "No review policy is active for changes in Spanish"
+NO_POLICY = "No review policy is active for changes in Español"
 
 
 @pytest.fixture(autouse=True)

@@ -234,7 +234,8 @@ def _write_publications(
     language = translated_language(revision.change.language)
     _check_current(revision, snapshots)
     sources = _translation_sources(snapshots) if language is not None else {}
-    kept = _kept_translations(snapshots) if language is not None else {}
+    signs_off = revision.change.kind == Change.Kind.SIGN_OFF
+    kept = _kept_translations(snapshots) if language is not None and signs_off else {}
     interval = active_policy(revision.change.language).review_interval_months
     full_day, reviewed_by = None, []
     if (
@@ -343,11 +344,13 @@ def _translation_sources(snapshots: list[RevisionPage]) -> dict[int, Publication
 
 
 def _kept_translations(snapshots: list[RevisionPage]) -> dict[int, dict[str, Any]]:
-    """What each translated page that changes nothing readers see stays translated from.
+    """What each translated page a periodic sign-off republishes stays translated from.
 
-    The rule: a translation is tied to the English it was made from. Republishing the
-    same content (a periodic sign-off, say) translates nothing, so it keeps its base
-    publication's source and stays as up to date, or as out of date, as it was.
+    The rule: a translation is tied to the English it was made from. A sign-off
+    translates nothing, so a page it republishes unchanged keeps its base publication's
+    source and stays as up to date, or as out of date, as it was. A translator's change
+    is a translation, even one that confirms the words as they were: it is tied to the
+    English live when it is published.
     """
     unchanged = [
         snapshot.base_publication_id

@@ -196,3 +196,16 @@ def test_a_spanish_sign_off_opens_for_its_reviewers_in_the_admin(
     response = client.get(reverse("admin:editorial_change_change", args=[revision.change_id]))
     assert response.status_code == 200
     assert "Approve revision 1" in response.content.decode()
+
+
+def test_a_translators_change_confirming_the_words_as_they_were_brings_it_up_to_date(
+    spanish, seed_page, people, everolimus
+):
+    """Only a sign-off keeps the old tie: a translator who checks the Spanish against the
+    changed English and republishes it unchanged has translated it."""
+    writer, physician, nurse, managing_editor = people
+    change = edit(writer, everolimus, mechanism="Everolimus blocks mTOR.")
+    publish_through_review(change, writer, physician, nurse, managing_editor)
+    (republished,) = publish_in_spanish(translate_page(writer, seed_page), *people)
+    assert republished.content_hash == spanish.content_hash
+    assert translation_state(seed_page.pk, "es").status == UP_TO_DATE

@@ -60,6 +60,7 @@ from .forms import (
     SubmitForm,
     form_errors_text,
 )
+from .languages import language_name
 from .models import (
     AuditEntry,
     Change,
@@ -71,7 +72,6 @@ from .models import (
     ReviewPolicy,
     RevisionPage,
     SiteIdentity,
-    language_name,
 )
 from .registry import MODELS_BY_LABEL, PARENT_FIELD
 from .snapshots import ContentSource, page_snapshot, render_page_body

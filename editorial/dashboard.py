@@ -12,7 +12,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.urls import reverse
 
 from . import translation_state, workflow
-from .models import Change, ChangeRecord, language_name
+from .languages import language_name
+from .models import Change, ChangeRecord
 from .registry import MODELS_BY_LABEL
 
 State = Change.State

@@ -115,11 +115,6 @@ def default_review_languages() -> list[str]:
     return [settings.LANGUAGES[0][0]]
 
 
-def language_name(code: str) -> str:
-    """The name settings.LANGUAGES gives a language code, e.g. "Español"; the code if none."""
-    return dict(settings.LANGUAGES).get(code, code)
-
-
 def unknown_languages(codes: object) -> str:
     """Why `codes` is not a list of settings.LANGUAGES codes, or '' if it is."""
     if not isinstance(codes, list) or not all(isinstance(code, str) for code in codes):

@@ -15,7 +15,6 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Exists, Max, OuterRef
 from django.template.loader import render_to_string
@@ -40,6 +39,7 @@ from drugs.models import (
 from references.formatting import format_citation, format_citation_html
 from references.models import Citation
 
+from .languages import translated_language
 from .lookups import records_condition
 from .models import CurrentPublication, PublishedVersion
 from .registry import MODELS_BY_LABEL, PARENT_FIELD, label
@@ -56,14 +56,6 @@ CITATION_FIELDS = [
 RecordKey = tuple[str, int]
 
 TRANSLATION = label(Translation)
-
-
-def translated_language(language: str | None) -> str | None:
-    """`language` if it is one of the site's other languages (settings.LANGUAGES after the
-    first), else None: the default language, however it is spelt, is no translation."""
-    if language and language in {code for code, _name in settings.LANGUAGES[1:]}:
-        return language
-    return None
 
 
 class RecordStore:

@@ -15,10 +15,12 @@ import functools
 from django.conf import settings
 from django.utils import translation
 
+from editorial.languages import translation_languages
+
 
 @functools.cache
 def _prefixed() -> frozenset[str]:
-    return frozenset(code for code, _name in settings.LANGUAGES[1:])
+    return frozenset(translation_languages())
 
 
 def default_language() -> str:
@@ -48,7 +50,7 @@ def url_namespace(language: str | None = None) -> str:
 
 def other_languages() -> list[str]:
     """The languages read under a prefix (`es`), in settings order."""
-    return [code for code, _name in settings.LANGUAGES[1:]]
+    return list(translation_languages())
 
 
 def hreflang(language: str) -> str:

@@ -37,7 +37,8 @@ function for a test, patch it in the module that calls it (say,
 `editorial.workflow.publishing._check_current`).
 """
 
-from ..models import display_name, language_name
+from ..languages import language_name, source_language, translation_languages
+from ..models import display_name
 from .credentials import credential_refusal, credential_set
 from .editing import (
     change_for_edit,
@@ -51,9 +52,7 @@ from .editing import (
     record_key,
     record_language,
     record_take_over,
-    source_language,
     translation_language_checked,
-    translation_languages,
 )
 from .publishing import (
     CONFLICT_SQLSTATES,

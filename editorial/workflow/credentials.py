@@ -14,11 +14,11 @@ from django.db import transaction
 
 from config.history import save_with_history
 
+from ..languages import language_name
 from ..models import (
     AuditEntry,
     ReviewerProfile,
     display_name,
-    language_name,
     unknown_languages,
 )
 from .transitions import (

@@ -12,7 +12,6 @@ on a translation.
 Also here: the records a change owns and the pages it alters. Depends on `transitions`.
 """
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
@@ -21,6 +20,7 @@ from django.utils import timezone
 
 from drugs.models import Page, Translation
 
+from ..languages import language_name, source_language, translation_languages
 from ..lookups import live_pages_showing_records, live_translated_pages_showing_records
 from ..models import (
     AuditEntry,
@@ -28,7 +28,6 @@ from ..models import (
     ChangeRecord,
     PublishedVersion,
     display_name,
-    language_name,
 )
 from ..registry import MODELS_BY_LABEL, PARENT_FIELD, label
 from ..snapshots import RecordKey
@@ -73,16 +72,6 @@ def record_check_editable(*, user: AbstractBaseUser, key: RecordKey) -> None:
 
 
 TRANSLATION = "drugs.translation"
-
-
-def source_language() -> str:
-    """The language the records themselves are written in: the first of settings.LANGUAGES."""
-    return settings.LANGUAGES[0][0]
-
-
-def translation_languages() -> dict[str, str]:
-    """The languages records are translated into, code -> name: the rest of settings.LANGUAGES."""
-    return dict(settings.LANGUAGES[1:])
 
 
 def translation_language_checked(language: str) -> str:

@@ -25,6 +25,7 @@ from drugs.models import Page
 
 from .. import dates
 from ..compliance import compliance_numbers_write
+from ..languages import language_name, translated_language
 from ..lookups import first_page_showing_stale_record, lookups_write, records_condition
 from ..models import (
     AuditEntry,
@@ -38,11 +39,10 @@ from ..models import (
     Revision,
     RevisionPage,
     display_name,
-    language_name,
 )
 from ..registry import CONTENT_MODELS, MODELS_BY_LABEL, PARENT_FIELD, label
 from ..signals import page_published, page_unpublished, send_on_commit
-from ..snapshots import RecordKey, publication_index, translated_language
+from ..snapshots import RecordKey, publication_index
 from ..structured_data import json_ld_text, page_data
 from ..versions import in_language, next_version, previous_versions, versions_write
 from .editing import (

@@ -22,6 +22,7 @@ from drugs.models import Page
 
 from .. import notifications
 from ..diffing import common_changes, page_changes
+from ..languages import language_name, translated_language
 from ..models import (
     AuditEntry,
     Change,
@@ -36,7 +37,6 @@ from ..models import (
     Revision,
     RevisionPage,
     Signature,
-    language_name,
 )
 from ..registry import label
 from ..signing import Signing, SigningRefused, signing_refusal
@@ -47,7 +47,6 @@ from ..snapshots import (
     content_hash,
     page_snapshot,
     render_page_body,
-    translated_language,
 )
 from .editing import _latest_history_ids, owned_keys, pages_altered, translated_pages_altered
 from .transitions import (

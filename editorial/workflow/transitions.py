@@ -14,13 +14,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils import formats, timezone
 
+from ..languages import language_name
 from ..models import (
     AuditEntry,
     Change,
     Review,
     ReviewerProfile,
     ReviewPolicy,
-    language_name,
 )
 
 State = Change.State

@@ -5,6 +5,7 @@ on the host a reader asked), so a page view only splices the URL in.
 """
 
 import datetime
+import functools
 import json
 from typing import Any
 
@@ -12,43 +13,43 @@ from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from .languages import source_language
 from .snapshots import citation_from_content
 
 # As Django's json_script: nothing in the data can close the <script> element.
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
-CREDENTIAL_NAMES = {
-    "MD": "physician",
-    "DO": "physician",
-    "OCN": "oncology certified nurse",
-    "AOCN": "oncology certified nurse",
+# Who each credential names, in the order a byline tells them: physicians, then nurses.
+REVIEWER_NAMES = {
+    "MD": gettext_lazy("a physician"),
+    "DO": gettext_lazy("a physician"),
+    "OCN": gettext_lazy("an oncology certified nurse"),
+    "AOCN": gettext_lazy("an oncology certified nurse"),
 }
 
 
-def reviewers_phrase(credentials: list[str]) -> str:
-    """“a physician and an oncology certified nurse” for ['MD', 'OCN']."""
-    order = list(dict.fromkeys(CREDENTIAL_NAMES.values()))
-    names = sorted(
-        {CREDENTIAL_NAMES.get(credential, credential) for credential in credentials},
-        key=lambda name: order.index(name) if name in order else len(order),
-    )
-    with_articles = [f"{'an' if name[0] in 'aeiou' else 'a'} {name}" for name in names]
-    return " and ".join(with_articles)
+def reviewers_text(credentials: list[str], language: str | None = None) -> str:
+    """Who attested a review, in `language` (the active one if not given): “a physician
+    and an oncology certified nurse” for ['MD', 'OCN'] or ['OCN', 'MD'], “un médico y una
+    enfermera de oncología certificada” in Spanish. Physicians first, then nurses, each
+    named once; a credential it does not know is named by its code, last."""
+    return _reviewers_text(tuple(credentials), language or translation.get_language())
 
 
-def reviewers_text(credentials: list[str]) -> str:
-    """Who attested the review, in the active language: "un médico y una enfermera …"."""
-    names = {
-        "MD": _("a physician"),
-        "DO": _("a physician"),
-        "OCN": _("an oncology certified nurse"),
-    }
-    names["AOCN"] = names["OCN"]
-    shown = list(dict.fromkeys(names.get(credential, credential) for credential in credentials))
-    if len(shown) < 2:
-        return "".join(shown)
-    return _("%(first)s and %(last)s") % {"first": ", ".join(shown[:-1]), "last": shown[-1]}
+@functools.lru_cache(maxsize=256)
+def _reviewers_text(credentials: tuple[str, ...], language: str) -> str:
+    # Cached: every English page view names its reviewers, and gettext is not free.
+    with translation.override(language):
+        order = list(dict.fromkeys(str(name) for name in REVIEWER_NAMES.values()))
+        shown = sorted(
+            {str(REVIEWER_NAMES.get(credential, credential)) for credential in credentials},
+            key=lambda name: order.index(name) if name in order else len(order),
+        )
+        if len(shown) < 2:
+            return "".join(shown)
+        return _("%(first)s and %(last)s") % {"first": ", ".join(shown[:-1]), "last": shown[-1]}
 
 
 # The credential's own name first, for editors who read "MD" less readily than a word.
@@ -136,9 +137,7 @@ def page_data(
 
 def _reviewed_by(credentials: list[str], language: str | None) -> str:
     """ "Reviewed by a physician and …", in the content's language (English as it always was)."""
-    if not language:
-        return f"Reviewed by {reviewers_phrase(credentials)}"
-    with translation.override(language):
+    with translation.override(language or source_language()):
         return _("Reviewed by %(reviewers)s") % {"reviewers": reviewers_text(credentials)}
 
 

@@ -8,9 +8,10 @@ from typing import Any
 from django.db.models import QuerySet
 
 from editorial import versions
+from editorial.languages import source_language
 from editorial.models import Publication, PublicationVersion
 from editorial.public.addresses import Gone, Moved, former_address
-from editorial.structured_data import reviewers_phrase
+from editorial.structured_data import reviewers_text
 
 # What the page list reads of each publication: never its content.
 SUMMARY_FIELDS = ("slug", "title", "cancer_type", "last_revised")
@@ -57,7 +58,7 @@ def medical_review(publication: Publication) -> dict[str, Any] | None:
         return None
     return {
         "date": publication.last_reviewed,
-        "reviewed_by": reviewers_phrase(publication.reviewed_by),
+        "reviewed_by": reviewers_text(publication.reviewed_by, source_language()),
         "credentials": list(publication.reviewed_by),
     }
 

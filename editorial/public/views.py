@@ -30,7 +30,6 @@ from editorial.models import (
 from editorial.structured_data import (
     page_json_ld,
     publisher_data,
-    reviewers_phrase,
     reviewers_text,
 )
 from editorial.templatetags.editorial_public import long_date
@@ -288,7 +287,7 @@ def page_context(
                 request.build_absolute_uri(site_links()["index"]),
             ),
         ),
-        "reviewers": reviewers_phrase(found.reviewed_by) if found.last_reviewed else "",
+        "reviewers": reviewers_text(found.reviewed_by) if found.last_reviewed else "",
         "alternates": alternates(request, found, absolute_url),
     }
 
@@ -346,11 +345,7 @@ def change_log_entry(publication: Publication, previous_hash: str | None) -> dic
     else:
         text = ""
     if publication.review_attested:
-        reviewers = (
-            reviewers_phrase(publication.reviewed_by)
-            if is_default()
-            else reviewers_text(publication.reviewed_by)
-        )
+        reviewers = reviewers_text(publication.reviewed_by)
         reviewed = _("Medically reviewed by %(reviewers)s") % {"reviewers": reviewers}
         if text:
             text = f"{text} {reviewed}."

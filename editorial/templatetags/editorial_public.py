@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy
 
 from editorial.public.languages import is_default, url_namespace
 from editorial.snapshots import citation_from_content, safe_href
-from editorial.structured_data import reviewers_phrase
 from references.formatting import format_citation_html
 
 register = template.Library()
@@ -27,11 +26,6 @@ def fill(phrase: str, value: object) -> SafeString:
     escaped: the phrase is the site's own (it may hold markup), the value is content."""
     name = _PLACEHOLDER.search(phrase).group(1)
     return mark_safe(phrase % {name: conditional_escape(value)})  # noqa: S308 - value escaped
-
-
-@register.filter
-def reviewers(credentials: list[str]) -> str:
-    return reviewers_phrase(credentials)
 
 
 @register.filter

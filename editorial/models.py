@@ -308,6 +308,7 @@ class Change(models.Model):
     state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
     language = models.CharField(
         max_length=10,
+        choices=settings.LANGUAGES,
         default="en",
         help_text="The language this change writes in: English edits the records; any other "
         "language edits only their translations.",
@@ -336,6 +337,12 @@ class Change(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(language__in=[code for code, _name in settings.LANGUAGES]),
+                name="change_language_is_listed",
+            ),
+        ]
         permissions = [
             ("publish_change", "Can publish, schedule and unpublish"),
             ("take_over_record", "Can take over a record held by another change"),
@@ -951,6 +958,14 @@ class PublicationTranslation(AppendOnlyModel):
     )
     source_content_hash = models.CharField(max_length=64)
 
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(language__in=[code for code, _name in settings.LANGUAGES[1:]]),
+                name="publication_translation_language_is_listed",
+            ),
+        ]
+
     def __str__(self) -> str:
         return f"{self.publication} in {self.language}"
 
@@ -1038,6 +1053,10 @@ class CurrentTranslation(models.Model):
             models.UniqueConstraint(fields=["page", "language"], name="one_current_translation"),
             models.UniqueConstraint(
                 fields=["language", "slug"], name="one_translated_page_per_address"
+            ),
+            models.CheckConstraint(
+                condition=Q(language__in=[code for code, _name in settings.LANGUAGES[1:]]),
+                name="current_translation_language_is_listed",
             ),
         ]
 

@@ -3,6 +3,20 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from editorial import append_only
+
+TABLES = ("editorial_publicationtranslation",)
+
+
+def rearm_triggers(apps, schema_editor):
+    """SQLite adds a constraint by rebuilding the table, which drops its append-only
+    triggers: put them back (on PostgreSQL they are replaced as they were)."""
+    vendor = schema_editor.connection.vendor
+    for statement in append_only.drop_statements(vendor, TABLES):
+        schema_editor.execute(statement)
+    for statement in append_only.create_statements(vendor, TABLES):
+        schema_editor.execute(statement)
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -12,6 +26,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # Backwards, the constraint's removal rebuilds the table too.
+        migrations.RunPython(migrations.RunPython.noop, rearm_triggers),
         migrations.AlterField(
             model_name="change",
             name="language",
@@ -52,4 +68,5 @@ class Migration(migrations.Migration):
                 name="publication_translation_language_is_listed",
             ),
         ),
+        migrations.RunPython(rearm_triggers, migrations.RunPython.noop),
     ]

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from editorial import workflow
 from editorial.models import Change, ReviewerProfile, ReviewPolicy
-from tests.editorial.test_translated_publishing import translate_page
+from tests.translations import translate_page
 from tests.workflow import approve, signed, submit
 
 pytestmark = pytest.mark.django_db

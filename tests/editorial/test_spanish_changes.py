@@ -4,7 +4,7 @@ publications, each with its version, in Spanish; the English log stays English."
 import pytest
 
 from editorial.models import ReviewerProfile
-from tests.editorial.test_translated_publishing import publish_in_spanish, translate_page
+from tests.translations import publish_in_spanish, translate_page
 from tests.workflow import approve, submit
 
 pytestmark = pytest.mark.django_db

@@ -8,12 +8,12 @@ from drugs.models import Drug, DrugSideEffect, SideEffectTerm
 from editorial.models import Publication, ReviewerProfile
 from editorial.public import frontend_cache
 from editorial.public.views import glossary_letters
-from tests.editorial.test_translated_publishing import (
+from tests.translated import SPANISH_TERMS
+from tests.translations import (
     publish_in_spanish,
     translate,
     translate_page,
 )
-from tests.translated import SPANISH_TERMS
 from tests.workflow import publish_through_review, remove
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from editorial.dashboard import dashboard_sections
 from editorial.dates import add_months
 from editorial.models import Change, CurrentPublication, CurrentTranslation, ReviewerProfile
 from editorial.translation_state import OUT_OF_DATE, UP_TO_DATE, translation_state
-from tests.editorial.test_translated_publishing import publish_in_spanish, translate_page
+from tests.translations import publish_in_spanish, translate_page
 from tests.workflow import approve, edit, publish_through_review
 
 pytestmark = pytest.mark.django_db

@@ -11,14 +11,12 @@ from django.utils import timezone
 from drugs.models import Drug, Translation
 from editorial import audit_bundle, audit_verify, workflow
 from editorial.models import (
-    Change,
     CurrentPublication,
     CurrentTranslation,
     Publication,
     PublicationTranslation,
     ReviewerProfile,
 )
-from editorial.registry import label
 from editorial.snapshots import ContentSource, RecordStore, page_snapshot
 from editorial.translation_state import (
     MISSING,
@@ -28,6 +26,14 @@ from editorial.translation_state import (
     translation_status,
 )
 from tests.tampering import tampered, verify
+from tests.translations import (
+    INTRO,
+    TITLE,
+    publish_in_spanish,
+    spanish_change,
+    translate,
+    translate_page,
+)
 from tests.wide import open_every_page
 from tests.workflow import approve, edit, publish_through_review, submit
 
@@ -37,42 +43,6 @@ def reviewers_in_spanish(physician, nurse):
     """The Spanish policy counts reviewers who review in Spanish: these two do."""
     ReviewerProfile.objects.filter(user__in=[physician, nurse]).update(
         review_languages=["en", "es"]
-    )
-
-
-TITLE = "Terapia farmacológica dirigida para el tumor neuroendocrino de páncreas"
-INTRO = "Esta página explica los medicamentos dirigidos.\n\nHable con su equipo de atención."
-
-
-def spanish_change(author) -> Change:
-    return Change.objects.create(
-        title="Traducción al español", author=author, kind=Change.Kind.EDIT, language="es"
-    )
-
-
-def translate(author, change, record, **texts) -> Change:
-    """Put `texts` (field: Spanish text) into the record's Spanish translation, in `change`."""
-    model = label(record)
-    row = Translation.objects.filter(model=model, object_id=record.pk, language="es").first()
-    row = row or Translation(model=model, object_id=record.pk, language="es")
-    sources = {field: getattr(record, field) for field in texts}
-    return edit(
-        author,
-        row,
-        change=change,
-        texts={**row.texts, **texts},
-        sources={**row.sources, **sources},
-    )
-
-
-def translate_page(author, page, change=None, **texts) -> Change:
-    change = change or spanish_change(author)
-    return translate(author, change, page, **{"title": TITLE, "intro": INTRO, **texts})
-
-
-def publish_in_spanish(change, writer, physician, nurse, managing_editor) -> list[Publication]:
-    return publish_through_review(
-        change, writer, physician, nurse, managing_editor, summary="Traducción"
     )
 
 

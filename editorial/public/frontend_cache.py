@@ -27,6 +27,7 @@ from django.utils.module_loading import import_string
 
 from editorial.models import PendingPurge, Publication
 from editorial.public.languages import is_default, other_languages
+from editorial.versions import in_language
 
 logger = logging.getLogger(__name__)
 
@@ -167,18 +168,6 @@ def translated_list_urls(language: str, publications: Iterable[Publication]) -> 
     ]
 
 
-def previous_translation(publication: Publication, language: str) -> Publication | None:
-    """The page's publication in `language` before this one (live or since taken off), if any."""
-    return (
-        Publication.objects.filter(page_id=publication.page_id, translation__language=language)
-        .exclude(pk=publication.pk)
-        .filter(published_at__lte=publication.published_at)
-        .order_by("-published_at", "-pk")
-        .only("drug_slugs")
-        .first()
-    )
-
-
 # The partner API's answers that read publications (its schema does not).
 API_LISTS = ("api:pages", "api:drugs", "api:side_effects")
 
@@ -193,10 +182,13 @@ def api_ban() -> str:
     return "^(?:" + "|".join(reverse(name) for name in API_LISTS) + ")"
 
 
-def previous_publication(publication: Publication) -> Publication | None:
-    """The page's publication before this one (live or since unpublished), if any."""
+def previous_publication(
+    publication: Publication, language: str | None = None
+) -> Publication | None:
+    """The page's publication in `language` (None: the default) before this one, live or
+    since unpublished, if any."""
     return (
-        Publication.objects.filter(page_id=publication.page_id)
+        Publication.objects.filter(in_language(language), page_id=publication.page_id)
         .exclude(pk=publication.pk)
         .filter(published_at__lte=publication.published_at)
         .order_by("-published_at", "-pk")
@@ -253,7 +245,7 @@ def after_translation_change(publications: Sequence[Publication], language: str)
     shown = list(publications)
     for publication in publications:
         invalidation.add_urls(addresses(publication))
-        previous = previous_translation(publication, language)
+        previous = previous_publication(publication, language)
         if previous is not None:
             shown.append(previous)
     invalidation.add_urls(translated_list_urls(language, shown))

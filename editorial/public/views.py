@@ -33,7 +33,7 @@ from editorial.structured_data import (
     reviewers_text,
 )
 from editorial.templatetags.editorial_public import long_date
-from editorial.versions import version_label
+from editorial.versions import in_language, version_label
 
 from . import search
 from .addresses import Moved, former_address
@@ -401,11 +401,8 @@ def change_log(page_id: int, language: str | None = None) -> list[dict[str, Any]
     """The change log's entries of a page, oldest first: every publication in `language`
     (None: the default language; a translation's are not the English page's, nor the
     reverse), with its version and its compliance number, joined in the one query."""
-    in_language = (
-        Q(translation__isnull=True) if language is None else Q(translation__language=language)
-    )
     history = (
-        Publication.objects.filter(in_language, page_id=page_id)
+        Publication.objects.filter(in_language(language), page_id=page_id)
         .select_related("version", "compliance_number")
         .order_by("-published_at", "-pk")
         .only(

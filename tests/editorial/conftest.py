@@ -88,3 +88,19 @@ def published_translation(seed_page, translator):
 @pytest.fixture
 def two_pages(seed_page, kidney_page):
     return [seed_page, kidney_page]
+
+
+@pytest.fixture
+def reviewers_in_spanish(physician, nurse):
+    """The Spanish policy counts reviewers who review in Spanish: these two do."""
+    from editorial.models import ReviewerProfile
+
+    ReviewerProfile.objects.filter(user__in=[physician, nurse]).update(
+        review_languages=["en", "es"]
+    )
+
+
+@pytest.fixture
+def people(writer, physician, nurse, managing_editor):
+    """The four who take a change from draft to published, in that order."""
+    return writer, physician, nurse, managing_editor

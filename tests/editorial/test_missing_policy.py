@@ -5,20 +5,13 @@ import pytest
 from django.urls import reverse
 
 from editorial import workflow
-from editorial.models import Change, ReviewerProfile, ReviewPolicy
+from editorial.models import Change, ReviewPolicy
 from tests.translations import translate_page
 from tests.workflow import approve, signed, submit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reviewers_in_spanish")]
 
 NO_POLICY = "No review policy is active for changes in Español"
-
-
-@pytest.fixture(autouse=True)
-def reviewers_in_spanish(physician, nurse):
-    ReviewerProfile.objects.filter(user__in=[physician, nurse]).update(
-        review_languages=["en", "es"]
-    )
 
 
 def without_spanish_policy() -> None:

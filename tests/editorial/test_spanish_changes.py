@@ -3,23 +3,10 @@ publications, each with its version, in Spanish; the English log stays English."
 
 import pytest
 
-from editorial.models import ReviewerProfile
 from tests.translations import publish_in_spanish, translate_page
 from tests.workflow import approve, submit
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def reviewers_in_spanish(physician, nurse):
-    ReviewerProfile.objects.filter(user__in=[physician, nurse]).update(
-        review_languages=["en", "es"]
-    )
-
-
-@pytest.fixture
-def people(writer, physician, nurse, managing_editor):
-    return writer, physician, nurse, managing_editor
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reviewers_in_spanish")]
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ Spanish 404 that links its English page, and publishing purges both languages' l
 import pytest
 
 from drugs.models import Drug, DrugSideEffect, SideEffectTerm
-from editorial.models import Publication, ReviewerProfile
+from editorial.models import Publication
 from editorial.public import frontend_cache
 from editorial.public.views import glossary_letters
 from tests.translated import SPANISH_TERMS
@@ -16,7 +16,7 @@ from tests.translations import (
 )
 from tests.workflow import publish_through_review, remove
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reviewers_in_spanish")]
 
 MECHANISM = (
     "El sunitinib bloquea varias tirosina cinasas y ataca el crecimiento de nuevos vasos "
@@ -24,18 +24,6 @@ MECHANISM = (
 )
 ADMINISTRATION = "Este medicamento se toma como una pastilla una vez al día."
 HAND_FOOT = "enrojecimiento, dolor y descamación de la piel de las palmas y las plantas"
-
-
-@pytest.fixture(autouse=True)
-def reviewers_in_spanish(physician, nurse):
-    ReviewerProfile.objects.filter(user__in=[physician, nurse]).update(
-        review_languages=["en", "es"]
-    )
-
-
-@pytest.fixture
-def people(writer, physician, nurse, managing_editor):
-    return writer, physician, nurse, managing_editor
 
 
 def translate_sunitinib(author, change, side_effects: bool = True):

@@ -14,19 +14,7 @@ from editorial.translation_state import OUT_OF_DATE, UP_TO_DATE, translation_sta
 from tests.translations import publish_in_spanish, translate_page
 from tests.workflow import approve, edit, publish_through_review
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def reviewers_in_spanish(physician, nurse):
-    ReviewerProfile.objects.filter(user__in=[physician, nurse]).update(
-        review_languages=["en", "es"]
-    )
-
-
-@pytest.fixture
-def people(writer, physician, nurse, managing_editor):
-    return writer, physician, nurse, managing_editor
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reviewers_in_spanish")]
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from editorial.models import (
     CurrentTranslation,
     Publication,
     PublicationTranslation,
-    ReviewerProfile,
 )
 from editorial.snapshots import ContentSource, RecordStore, page_snapshot
 from editorial.translation_state import (
@@ -37,13 +36,7 @@ from tests.translations import (
 from tests.wide import open_every_page
 from tests.workflow import approve, edit, publish_through_review, submit
 
-
-@pytest.fixture(autouse=True)
-def reviewers_in_spanish(physician, nurse):
-    """The Spanish policy counts reviewers who review in Spanish: these two do."""
-    ReviewerProfile.objects.filter(user__in=[physician, nurse]).update(
-        review_languages=["en", "es"]
-    )
+pytestmark = pytest.mark.usefixtures("reviewers_in_spanish")
 
 
 @pytest.fixture
